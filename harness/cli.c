@@ -1,0 +1,127 @@
+#include "cli.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef QSHCHECK_VECTORS_DIR
+#define QSHCHECK_VECTORS_DIR "vectors"
+#endif
+
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0) {
+        return 0;
+    }
+    if (a[2 + n] == '=') {
+        *val = a + 3 + n;
+        return 1;
+    }
+    if (a[2 + n] != '\0') {
+        return 0;
+    }
+    if (*i + 1 >= argc) {
+        return -1;
+    }
+    *i += 1;
+    *val = argv[*i];
+    return 1;
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("qshcheck: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n\n", stderr);
+    va_end(ap);
+    fputs(usage, stderr);
+    return QC_EXIT_USAGE;
+}
+
+const char *cli_default_vectors_dir(void) {
+    const char *env = getenv("QSHCHECK_VECTORS");
+    return (env != NULL && env[0] != '\0') ? env : QSHCHECK_VECTORS_DIR;
+}
+
+static int push(cli_files *f, const char *path) {
+    char **p = realloc(f->paths, (f->count + 1) * sizeof *p);
+    if (p == NULL) {
+        return -1;
+    }
+    f->paths = p;
+    f->paths[f->count] = strdup(path);
+    if (f->paths[f->count] == NULL) {
+        return -1;
+    }
+    f->count++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int expand_dir(const char *dir, cli_files *out, char *err, size_t errcap) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t first = out->count;
+    if (d == NULL) {
+        snprintf(err, errcap, "cannot open folder %s", dir);
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 && e->d_name[0] != '.') {
+            size_t len = strlen(dir) + n + 2;
+            char *p = malloc(len);
+            if (p == NULL || (snprintf(p, len, "%s/%s", dir, e->d_name), push(out, p) != 0)) {
+                free(p);
+                closedir(d);
+                snprintf(err, errcap, "out of memory");
+                return -1;
+            }
+            free(p);
+        }
+    }
+    closedir(d);
+    qsort(out->paths + first, out->count - first, sizeof *out->paths, cmp_str);
+    if (out->count == first) {
+        snprintf(err, errcap, "no .json vector files in %s", dir);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_files_expand(char **args, int nargs, cli_files *out, char *err, size_t errcap) {
+    const char *dflt = cli_default_vectors_dir();
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < (nargs ? nargs : 1); i++) {
+        const char *a = nargs ? args[i] : dflt;
+        struct stat st;
+        if (stat(a, &st) != 0) {
+            snprintf(err, errcap, "no such file or folder: %s", a);
+            cli_files_free(out);
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode) ? expand_dir(a, out, err, errcap) != 0 : push(out, a) != 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                snprintf(err, errcap, "out of memory");
+            }
+            cli_files_free(out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void cli_files_free(cli_files *f) {
+    for (size_t i = 0; i < f->count; i++) {
+        free(f->paths[i]);
+    }
+    free(f->paths);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,41 @@
+/* Shared pieces of the qshcheck command line: exit codes, option parsing, file lists. */
+#ifndef QC_CLI_H
+#define QC_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses, documented in `qshcheck --help`. */
+enum {
+    QC_EXIT_OK = 0,    /* success: every case passed, or a result was printed */
+    QC_EXIT_FAIL = 1,  /* a case failed (run) or a file has errors (lint) */
+    QC_EXIT_USAGE = 2, /* bad arguments, or a request the rules cannot canonicalize */
+    QC_EXIT_IO = 3     /* a file could not be read or is not a loadable vector file */
+};
+
+/* Matches argv[*i] against "--name" or "--name=value". Returns 0 when it does not match, 1 when
+ * it does (value in *val, *i advanced past a separate value), -1 when the value is missing. */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* Prints "qshcheck: <msg>" and the command's usage on stderr; returns QC_EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The bundled corpus: $QSHCHECK_VECTORS, else the vectors/ folder of the source tree. */
+const char *cli_default_vectors_dir(void);
+
+/* A list of vector files: each FILE as given, each DIR as its *.json files, sorted. */
+typedef struct cli_files {
+    char **paths;
+    size_t count;
+} cli_files;
+
+/* Expands args (or the default corpus when nargs is 0). Returns 0, or -1 with a message. */
+int cli_files_expand(char **args, int nargs, cli_files *out, char *err, size_t errcap);
+void cli_files_free(cli_files *f);
+
+int cmd_canonical(int argc, char **argv, int want_qsh);
+int cmd_run(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+
+#endif

@@ -1,0 +1,43 @@
+/* qshcheck: conformance suite for the Atlassian Connect query string hash. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: qshcheck COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  canonical  print the canonical request of METHOD TARGET\n"
+    "  qsh        print the query string hash of METHOD TARGET\n"
+    "  run        run vector files against the reference implementation\n"
+    "  lint       check vector files against their schema and their own hashes\n"
+    "\n"
+    "`qshcheck COMMAND --help` describes each command.\n"
+    "\n"
+    "exit status: 0 success; 1 a case failed or a file has errors; 2 bad arguments or a\n"
+    "request that cannot be canonicalized; 3 a file that cannot be read or loaded.\n";
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        return cli_usage_error(usage, "no command given");
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return QC_EXIT_OK;
+    }
+    if (strcmp(cmd, "canonical") == 0) {
+        return cmd_canonical(argc - 1, argv + 1, 0);
+    }
+    if (strcmp(cmd, "qsh") == 0) {
+        return cmd_canonical(argc - 1, argv + 1, 1);
+    }
+    if (strcmp(cmd, "run") == 0) {
+        return cmd_run(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "lint") == 0) {
+        return cmd_lint(argc - 1, argv + 1);
+    }
+    return cli_usage_error(usage, "unknown command '%s'", cmd);
+}

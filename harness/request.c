@@ -1,0 +1,30 @@
+#include "request.h"
+
+#include <string.h>
+
+int qc_profile_parse(const char *s, size_t n, qsh_profile *out) {
+    if (n == 6 && memcmp(s, "server", 6) == 0) {
+        *out = QSH_PROFILE_SERVER;
+        return 0;
+    }
+    if (n == 7 && memcmp(s, "product", 7) == 0) {
+        *out = QSH_PROFILE_PRODUCT;
+        return 0;
+    }
+    return -1;
+}
+
+int qc_request_from_case(const qc_case *c, qsh_request *req) {
+    memset(req, 0, sizeof *req);
+    req->method = c->method.p;
+    req->method_len = c->method.n;
+    req->target = c->target.p;
+    req->target_len = c->target.n;
+    req->base_url = c->base_url.p;
+    req->base_url_len = c->base_url.n;
+    req->body = c->body.p;
+    req->body_len = c->body.n;
+    req->content_type = c->content_type.p;
+    req->content_type_len = c->content_type.n;
+    return qc_profile_parse(c->profile.p, c->profile.n, &req->profile);
+}

@@ -1,0 +1,46 @@
+/* Loading vector files: one JSON file holds test groups of cases (see vectors/README.md). The
+ * loader checks the structure it relies on; `qshcheck lint` checks the full schema. */
+#ifndef QC_VECTORS_H
+#define QC_VECTORS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* A string of a vector: pointer into the JSON document and its length (may hold NUL). */
+typedef struct qc_str {
+    const char *p;
+    size_t n;
+} qc_str;
+
+typedef enum qc_result { QC_VALID, QC_INVALID, QC_ACCEPTABLE } qc_result;
+
+typedef struct qc_case {
+    long long tc_id;
+    qc_str comment;
+    json_t *flags; /* array of strings */
+    qc_str method, target, base_url, profile, body, content_type;
+    int has_body;
+    qc_result result;
+    /* valid and acceptable cases */
+    qc_str canonical_method, canonical_uri, canonical_query, canonical_request, qsh;
+    /* invalid cases */
+    qc_str status;
+} qc_case;
+
+typedef struct qc_file {
+    char *path;
+    json_t *root;
+    qc_case *cases;
+    size_t count;
+} qc_file;
+
+/* Loads and checks a vector file. On failure returns -1 with a message in err. */
+int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap);
+void qc_file_free(qc_file *f);
+
+/* Reads a JSON file strictly (duplicate member names rejected). NULL with err on failure. */
+json_t *qc_json_load(const char *path, char *err, size_t errcap);
+
+const char *qc_result_name(qc_result r);
+
+#endif

@@ -1,0 +1,237 @@
+/* qsh_canonicalize and qsh_compute: validation in a fixed order, then the three parts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ascii.h"
+#include "ctx.h"
+#include "pct.h"
+#include "query.h"
+#include "target.h"
+#include "uri.h"
+#include "utf8.h"
+
+static int span_ok(const char *p, size_t n) {
+    return p != NULL || n == 0;
+}
+
+static qsh_status check_method(const char *m, size_t n) {
+    if (n == 0) {
+        return QSH_E_METHOD_EMPTY;
+    }
+    if (n > QSH_MAX_METHOD_LEN) {
+        return QSH_E_METHOD_TOO_LONG;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!ascii_is_tchar((unsigned char)m[i])) {
+            return QSH_E_METHOD_INVALID;
+        }
+    }
+    return QSH_OK;
+}
+
+static int all_wire(const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!ascii_is_wire((unsigned char)p[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The body counts only for a form-encoded POST or PUT, as a servlet container's parameter map
+ * merges it only then. */
+static int body_applies(const qsh_request *req) {
+    const unsigned char *m = (const unsigned char *)req->method;
+    if (!ascii_ieq_lit(m, req->method_len, "post") && !ascii_ieq_lit(m, req->method_len, "put")) {
+        return 0;
+    }
+    qsh_cur ct = cur_make(req->content_type, req->content_type_len);
+    ct = cur_head(ct, cur_find_any(ct, ";", 1));
+    while (!cur_eof(ct) && (ct.p[0] == ' ' || ct.p[0] == '\t')) {
+        ct.p++;
+    }
+    while (!cur_eof(ct) && (ct.end[-1] == ' ' || ct.end[-1] == '\t')) {
+        ct.end--;
+    }
+    return ascii_ieq_lit(ct.p, cur_len(ct), "application/x-www-form-urlencoded");
+}
+
+static qsh_status parse_base(const qsh_request *req, qsh_target *base) {
+    memset(base, 0, sizeof *base);
+    if (req->base_url_len == 0) {
+        return QSH_OK;
+    }
+    if (req->base_url_len > QSH_MAX_BASE_URL_LEN) {
+        return QSH_E_BASE_URL_TOO_LONG;
+    }
+    if (!all_wire(req->base_url, req->base_url_len) ||
+        target_split(cur_make(req->base_url, req->base_url_len), base) != QSH_OK ||
+        !base->absolute || base->has_query || base->has_fragment ||
+        pct_check(base->path) != QSH_OK) {
+        return QSH_E_BASE_URL_INVALID;
+    }
+    return QSH_OK;
+}
+
+/* Puts the path and base path into the profile's form: raw for SERVER, percent-decoded and
+ * UTF-8-checked for PRODUCT. */
+static qsh_status profile_paths(qsh_ctx *ctx, const qsh_request *req, qsh_target *t,
+                                qsh_cur *base_path) {
+    if (req->profile == QSH_PROFILE_SERVER) {
+        return pct_check(t->path);
+    }
+    size_t n;
+    unsigned char *p = ctx_take(ctx, cur_len(t->path));
+    unsigned char *b = ctx_take(ctx, cur_len(*base_path));
+    if (p == NULL || b == NULL) {
+        return QSH_E_NO_MEMORY;
+    }
+    qsh_status st = pct_decode(t->path, 0, p, &n);
+    if (st != QSH_OK) {
+        return st;
+    }
+    if (!utf8_valid(p, n)) {
+        return QSH_E_UTF8_INVALID;
+    }
+    t->path = cur_make(p, n);
+    if (pct_decode(*base_path, 0, b, &n) != QSH_OK || !utf8_valid(b, n)) {
+        return QSH_E_BASE_URL_INVALID;
+    }
+    *base_path = cur_make(b, n);
+    return QSH_OK;
+}
+
+size_t qsh_canonical_bound(const qsh_request *req) {
+    if (req == NULL || req->method_len > QSH_MAX_METHOD_LEN ||
+        req->target_len > QSH_MAX_TARGET_LEN || req->body_len > QSH_MAX_BODY_LEN) {
+        return 0;
+    }
+    /* method "&" "/" uri(3 per byte) "&" query(3 per byte, target and body) NUL, with slack */
+    return req->method_len + 3 * req->target_len + 3 * (req->target_len + req->body_len) + 16;
+}
+
+static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w,
+                               qsh_canonical *parts) {
+    qsh_status st;
+    qsh_target t, base;
+    int with_body = 0;
+
+    if (!span_ok(req->method, req->method_len) || !span_ok(req->target, req->target_len) ||
+        !span_ok(req->base_url, req->base_url_len) || !span_ok(req->body, req->body_len) ||
+        !span_ok(req->content_type, req->content_type_len)) {
+        return QSH_E_NULL_ARG;
+    }
+    if (req->profile != QSH_PROFILE_SERVER && req->profile != QSH_PROFILE_PRODUCT) {
+        return QSH_E_PROFILE_INVALID;
+    }
+    if ((st = check_method(req->method, req->method_len)) != QSH_OK) {
+        return st;
+    }
+    if (req->target_len == 0) {
+        return QSH_E_TARGET_EMPTY;
+    }
+    if (req->target_len > QSH_MAX_TARGET_LEN) {
+        return QSH_E_TARGET_TOO_LONG;
+    }
+    if (!all_wire(req->target, req->target_len)) {
+        return QSH_E_TARGET_BYTE;
+    }
+    if ((st = parse_base(req, &base)) != QSH_OK) {
+        return st;
+    }
+    if (body_applies(req)) {
+        if (req->body_len > QSH_MAX_BODY_LEN) {
+            return QSH_E_BODY_TOO_LONG;
+        }
+        if (!all_wire(req->body, req->body_len)) {
+            return QSH_E_BODY_BYTE;
+        }
+        with_body = 1;
+    }
+    if ((st = target_split(cur_make(req->target, req->target_len), &t)) != QSH_OK) {
+        return st;
+    }
+    if (t.absolute && base.absolute && !origin_equal(&t.origin, &base.origin)) {
+        return QSH_E_ORIGIN_MISMATCH;
+    }
+
+    size_t body_len = with_body ? req->body_len : 0;
+    st = ctx_reserve(ctx,
+                     req->target_len + req->base_url_len +
+                         params_scratch_bound(cur_len(t.query)) + params_scratch_bound(body_len),
+                     params_count_bound(cur_len(t.query)) + params_count_bound(body_len));
+    if (st != QSH_OK) {
+        return st;
+    }
+    qsh_cur base_path = base.path;
+    if ((st = profile_paths(ctx, req, &t, &base_path)) != QSH_OK) {
+        return st;
+    }
+    if ((st = params_collect(ctx, t.query)) != QSH_OK) {
+        return st;
+    }
+    if (with_body && (st = params_collect(ctx, cur_make(req->body, req->body_len))) != QSH_OK) {
+        return st;
+    }
+
+    for (size_t i = 0; i < req->method_len; i++) {
+        wbuf_byte(w, ascii_upper((unsigned char)req->method[i]));
+    }
+    parts->method_len = w->len;
+    wbuf_byte(w, '&');
+    parts->uri_off = w->len;
+    uri_write(w, t.path.p, cur_len(t.path), base_path.p, uri_base_trim(base_path.p, cur_len(base_path)));
+    parts->uri_len = w->len - parts->uri_off;
+    wbuf_byte(w, '&');
+    parts->query_off = w->len;
+    params_write(ctx, w);
+    parts->query_len = w->len - parts->query_off;
+    parts->len = w->len;
+    wbuf_byte(w, '\0');
+    return w->full ? QSH_E_BUFFER_TOO_SMALL : QSH_OK;
+}
+
+qsh_status qsh_canonicalize(qsh_ctx *ctx, const qsh_request *req, char *out, size_t cap,
+                            qsh_canonical *parts) {
+    if (parts != NULL) {
+        memset(parts, 0, sizeof *parts);
+    }
+    if (ctx == NULL || req == NULL || out == NULL || parts == NULL) {
+        return QSH_E_NULL_ARG;
+    }
+    qsh_wbuf w = {(unsigned char *)out, cap, 0, 0};
+    qsh_status st = canonicalize(ctx, req, &w, parts);
+    if (st != QSH_OK) {
+        memset(parts, 0, sizeof *parts);
+        if (cap > 0) {
+            out[0] = '\0';
+        }
+    }
+    return st;
+}
+
+qsh_status qsh_compute(qsh_ctx *ctx, const qsh_request *req, char hex[QSH_HEX_SIZE]) {
+    qsh_canonical parts;
+    char dummy[1];
+    if (ctx == NULL || req == NULL || hex == NULL) {
+        return QSH_E_NULL_ARG;
+    }
+    size_t bound = qsh_canonical_bound(req);
+    if (bound == 0) { /* a length over its limit: let canonicalization name which */
+        qsh_status st = qsh_canonicalize(ctx, req, dummy, sizeof dummy, &parts);
+        return st != QSH_OK ? st : QSH_E_BUFFER_TOO_SMALL;
+    }
+    if (bound > ctx->out_cap) {
+        char *p = realloc(ctx->out, bound);
+        if (p == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->out = p;
+        ctx->out_cap = bound;
+    }
+    qsh_status st = qsh_canonicalize(ctx, req, ctx->out, ctx->out_cap, &parts);
+    if (st != QSH_OK) {
+        return st;
+    }
+    return qsh_sha256_hex(ctx, ctx->out, parts.len, hex);
+}

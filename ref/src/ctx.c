@@ -1,0 +1,71 @@
+#include "ctx.h"
+
+#include <stdlib.h>
+
+qsh_ctx *qsh_ctx_new(void) {
+    qsh_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) {
+        return NULL;
+    }
+    /* Fetch the digest once: EVP_Digest* with a prefetched EVP_MD and a reused EVP_MD_CTX does
+     * not allocate per call, unlike the one-shot SHA256(). */
+    ctx->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ctx->md_ctx = EVP_MD_CTX_new();
+    if (ctx->sha256 == NULL || ctx->md_ctx == NULL) {
+        qsh_ctx_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void qsh_ctx_free(qsh_ctx *ctx) {
+    if (ctx == NULL) {
+        return;
+    }
+    free(ctx->scratch);
+    free(ctx->params);
+    free(ctx->params_tmp);
+    free(ctx->out);
+    EVP_MD_CTX_free(ctx->md_ctx);
+    EVP_MD_free(ctx->sha256);
+    free(ctx);
+}
+
+qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params) {
+    if (bytes > ctx->scratch_cap) {
+        unsigned char *p = realloc(ctx->scratch, bytes);
+        if (p == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->scratch = p;
+        ctx->scratch_cap = bytes;
+    }
+    if (params > ctx->params_cap) {
+        if (params > (size_t)-1 / sizeof(qsh_param)) {
+            return QSH_E_NO_MEMORY;
+        }
+        qsh_param *a = realloc(ctx->params, params * sizeof(qsh_param));
+        if (a == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->params = a;
+        qsh_param *b = realloc(ctx->params_tmp, params * sizeof(qsh_param));
+        if (b == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->params_tmp = b;
+        ctx->params_cap = params;
+    }
+    ctx->scratch_used = 0;
+    ctx->params_len = 0;
+    return QSH_OK;
+}
+
+unsigned char *ctx_take(qsh_ctx *ctx, size_t n) {
+    if (ctx->scratch_cap - ctx->scratch_used < n) {
+        return NULL;
+    }
+    unsigned char *p = ctx->scratch + ctx->scratch_used;
+    ctx->scratch_used += n;
+    return p;
+}

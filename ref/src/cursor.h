@@ -1,0 +1,62 @@
+/* The one bounded cursor through which all parsing goes: a [p, end) view of bytes that is never
+ * read past its end and never relies on a NUL. */
+#ifndef QSH_CURSOR_H
+#define QSH_CURSOR_H
+
+#include <stddef.h>
+
+typedef struct qsh_cur {
+    const unsigned char *p;
+    const unsigned char *end;
+} qsh_cur;
+
+static inline qsh_cur cur_make(const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    qsh_cur c = {b, b + n};
+    return c;
+}
+
+static inline size_t cur_len(qsh_cur c) {
+    return (size_t)(c.end - c.p);
+}
+
+static inline int cur_eof(qsh_cur c) {
+    return c.p >= c.end;
+}
+
+/* Index of the first byte of c that is in set[0..nset), or cur_len(c) when there is none. */
+static inline size_t cur_find_any(qsh_cur c, const char *set, size_t nset) {
+    for (const unsigned char *q = c.p; q < c.end; q++) {
+        for (size_t i = 0; i < nset; i++) {
+            if (*q == (unsigned char)set[i]) {
+                return (size_t)(q - c.p);
+            }
+        }
+    }
+    return cur_len(c);
+}
+
+/* The first n bytes of c (n <= cur_len(c)). */
+static inline qsh_cur cur_head(qsh_cur c, size_t n) {
+    qsh_cur h = {c.p, c.p + n};
+    return h;
+}
+
+/* c without its first n bytes (n <= cur_len(c)). */
+static inline qsh_cur cur_tail(qsh_cur c, size_t n) {
+    qsh_cur t = {c.p + n, c.end};
+    return t;
+}
+
+/* Takes the bytes before the first `sep` and advances *c past that separator. *found says
+ * whether a separator was there; without one the whole rest is taken. */
+static inline qsh_cur cur_split(qsh_cur *c, unsigned char sep, int *found) {
+    char s = (char)sep;
+    size_t i = cur_find_any(*c, &s, 1);
+    qsh_cur head = cur_head(*c, i);
+    *found = i < cur_len(*c);
+    *c = cur_tail(*c, *found ? i + 1 : i);
+    return head;
+}
+
+#endif

@@ -1,0 +1,14 @@
+/* Ordering of parameters: by encoded name bytes, then by decoded value in UTF-16 order. */
+#ifndef QSH_SORT_H
+#define QSH_SORT_H
+
+#include "ctx.h"
+
+/* Sorts a[0..n) with a bottom-up merge sort using tmp[0..n): O(n log n) in the worst case and
+ * no allocation (qsort may call malloc, and its worst case depends on the libc). */
+void params_sort(qsh_param *a, qsh_param *tmp, size_t n);
+
+/* 0 when both have the same name. */
+int params_name_cmp(const qsh_param *x, const qsh_param *y);
+
+#endif

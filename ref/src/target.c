@@ -1,0 +1,113 @@
+#include "target.h"
+
+#include "ascii.h"
+
+/* Length of "scheme" when t starts with "scheme://", else 0 (RFC 3986 scheme syntax). */
+static size_t scheme_length(qsh_cur t) {
+    size_t n = cur_len(t), i = 0;
+    if (n == 0 || !ascii_is_alpha(t.p[0])) {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        unsigned char b = t.p[i];
+        if (!(ascii_is_alpha(b) || ascii_is_digit(b) || b == '+' || b == '-' || b == '.')) {
+            break;
+        }
+    }
+    if (n - i >= 3 && t.p[i] == ':' && t.p[i + 1] == '/' && t.p[i + 2] == '/') {
+        return i;
+    }
+    return 0;
+}
+
+/* Parses "host[:port]" (host may be an IPv6 literal in brackets). */
+static qsh_status authority_parse(qsh_cur a, qsh_origin *o, unsigned default_port) {
+    size_t n = cur_len(a);
+    size_t host_end = n;
+    if (n == 0 || cur_find_any(a, "@", 1) < n) {
+        return QSH_E_URL_INVALID; /* empty host, or userinfo, which Connect never sends */
+    }
+    if (a.p[0] == '[') {
+        size_t close = cur_find_any(a, "]", 1);
+        if (close == n) {
+            return QSH_E_URL_INVALID;
+        }
+        host_end = close + 1;
+        if (host_end < n && a.p[host_end] != ':') {
+            return QSH_E_URL_INVALID;
+        }
+    } else {
+        host_end = cur_find_any(a, ":", 1);
+    }
+    if (host_end == 0 || (a.p[0] == '[' && host_end == 2)) {
+        return QSH_E_URL_INVALID;
+    }
+    o->host = cur_head(a, host_end);
+    o->port = default_port;
+    if (host_end < n) { /* ":port"; an empty port means the default (RFC 3986 3.2.3) */
+        qsh_cur digits = cur_tail(a, host_end + 1);
+        if (!cur_eof(digits)) {
+            unsigned long port = 0;
+            for (const unsigned char *q = digits.p; q < digits.end; q++) {
+                if (!ascii_is_digit(*q)) {
+                    return QSH_E_URL_INVALID;
+                }
+                port = port * 10u + (unsigned long)(*q - '0');
+                if (port > 65535u) {
+                    return QSH_E_URL_INVALID;
+                }
+            }
+            o->port = (unsigned)port;
+        }
+    }
+    return QSH_OK;
+}
+
+qsh_status target_split(qsh_cur t, qsh_target *out) {
+    int found;
+    qsh_target r = {0};
+    size_t slen = scheme_length(t);
+    if (slen > 0) {
+        unsigned default_port;
+        r.origin.scheme = cur_head(t, slen);
+        if (ascii_ieq_lit(t.p, slen, "https")) {
+            default_port = 443;
+        } else if (ascii_ieq_lit(t.p, slen, "http")) {
+            default_port = 80;
+        } else {
+            return QSH_E_URL_SCHEME;
+        }
+        qsh_cur rest = cur_tail(t, slen + 3);
+        size_t auth_len = cur_find_any(rest, "/?#", 3);
+        qsh_status st = authority_parse(cur_head(rest, auth_len), &r.origin, default_port);
+        if (st != QSH_OK) {
+            return st;
+        }
+        r.absolute = 1;
+        t = cur_tail(rest, auth_len);
+    }
+    /* The fragment goes first: a '?' after '#' belongs to the fragment. */
+    qsh_cur before_fragment = cur_split(&t, '#', &found);
+    r.has_fragment = found;
+    r.path = cur_split(&before_fragment, '?', &found);
+    r.has_query = found;
+    r.query = before_fragment;
+    *out = r;
+    return QSH_OK;
+}
+
+static int cur_ieq(qsh_cur a, qsh_cur b) {
+    if (cur_len(a) != cur_len(b)) {
+        return 0;
+    }
+    for (size_t i = 0; i < cur_len(a); i++) {
+        if (ascii_lower(a.p[i]) != ascii_lower(b.p[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int origin_equal(const qsh_origin *a, const qsh_origin *b) {
+    return cur_ieq(a->scheme, b->scheme) && cur_ieq(a->host, b->host) && a->port == b->port;
+}

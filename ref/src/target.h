@@ -1,0 +1,30 @@
+/* Splitting a request target or a base URL into origin, path and query. */
+#ifndef QSH_TARGET_H
+#define QSH_TARGET_H
+
+#include "cursor.h"
+#include "qsh/status.h"
+
+typedef struct qsh_origin {
+    qsh_cur scheme; /* compared case-insensitively */
+    qsh_cur host;   /* compared case-insensitively */
+    unsigned port;  /* explicit, or 80 / 443 by scheme */
+} qsh_origin;
+
+typedef struct qsh_target {
+    int absolute; /* 1 when the target was "scheme://authority..." and origin is set */
+    qsh_origin origin;
+    qsh_cur path;
+    qsh_cur query;  /* empty when there is none */
+    int has_query;  /* a '?' was present */
+    int has_fragment;
+} qsh_target;
+
+/* Splits a request target; every byte must already be a wire byte. Fails with
+ * QSH_E_URL_SCHEME or QSH_E_URL_INVALID for a bad absolute URL. */
+qsh_status target_split(qsh_cur t, qsh_target *out);
+
+/* 1 when both origins are the same. */
+int origin_equal(const qsh_origin *a, const qsh_origin *b);
+
+#endif

@@ -1,0 +1,32 @@
+#include "uri.h"
+
+#include <string.h>
+
+size_t uri_base_trim(const unsigned char *base, size_t n) {
+    while (n > 0 && base[n - 1] == '/') {
+        n--;
+    }
+    return n;
+}
+
+void uri_write(qsh_wbuf *w, const unsigned char *path, size_t n, const unsigned char *base,
+               size_t bn) {
+    /* Segment boundary: "/wiki" strips from "/wiki" and "/wiki/x", never from "/wikipedia". */
+    if (bn > 0 && n >= bn && memcmp(path, base, bn) == 0 && (n == bn || path[bn] == '/')) {
+        path += bn;
+        n -= bn;
+    }
+    if (n > 1 && path[n - 1] == '/') {
+        n--; /* exactly one, as Atlassian's StringUtils.removeEnd(path, "/") */
+    }
+    if (n == 0 || path[0] != '/') {
+        wbuf_byte(w, '/');
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (path[i] == '&') {
+            wbuf_mem(w, "%26", 3); /* the 2014 fix: a raw '&' would let path and query collide */
+        } else {
+            wbuf_byte(w, path[i]);
+        }
+    }
+}
