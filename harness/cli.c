@@ -88,11 +88,11 @@ static int expand_dir(const char *dir, cli_files *out, char *err, size_t errcap)
         }
     }
     closedir(d);
-    qsort(out->paths + first, out->count - first, sizeof *out->paths, cmp_str);
     if (out->count == first) {
         snprintf(err, errcap, "no .json vector files in %s", dir);
         return -1;
     }
+    qsort(out->paths + first, out->count - first, sizeof *out->paths, cmp_str);
     return 0;
 }
 

@@ -18,8 +18,7 @@ enum {
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
 /* Prints "qshcheck: <msg>" and the command's usage on stderr; returns QC_EXIT_USAGE. */
-int cli_usage_error(const char *usage, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The bundled corpus: $QSHCHECK_VECTORS, else the vectors/ folder of the source tree. */
 const char *cli_default_vectors_dir(void);

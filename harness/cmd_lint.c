@@ -58,8 +58,7 @@ static void check_case(lint_state *s, qsh_ctx *ctx, const qc_case *c, json_t *no
     snprintf(where, sizeof where, "tcId %lld", c->tc_id);
     json_array_foreach(c->flags, i, flag) {
         if (json_object_get(notes, json_string_value(flag)) == NULL) {
-            snprintf(msg, sizeof msg, "flag '%s' is not defined in notes",
-                     json_string_value(flag));
+            snprintf(msg, sizeof msg, "flag '%s' is not defined in notes", json_string_value(flag));
             lint_error(s, where, msg);
         }
     }

@@ -41,8 +41,14 @@ static void text_field(FILE *out, const char *label, const char *s, size_t n) {
 static void text_failure(qc_report *r, const char *file, const qc_case *c, const qc_answer *a,
                          const qc_verdict *v) {
     FILE *o = r->out;
-    fprintf(o, "FAIL %s tcId %lld: %s\n  comment: %.*s\n  input:   ", file, c->tc_id, v->why,
+    fprintf(o, "FAIL %s tcId %lld: %s\n  comment: %.*s\n  flags:  ", file, c->tc_id, v->why,
             (int)c->comment.n, c->comment.p);
+    size_t i;
+    json_t *flag;
+    json_array_foreach(c->flags, i, flag) {
+        fprintf(o, " %s", json_string_value(flag));
+    }
+    fputs("\n  input:   ", o);
     text_field(o, "method", c->method.p, c->method.n);
     text_field(o, "target", c->target.p, c->target.n);
     if (c->base_url.n) {
@@ -70,8 +76,8 @@ static void text_failure(qc_report *r, const char *file, const qc_case *c, const
                     v->first_diff);
         }
     } else {
-        fprintf(o, "  actual:   %s %s\n", a->outcome == QC_OUT_ERROR ? "rejected with" : "broken:",
-                a->status);
+        fprintf(o, "  actual:   %s %s\n",
+                a->outcome == QC_OUT_ERROR ? "rejected with" : "broken:", a->status);
     }
 }
 
@@ -99,13 +105,12 @@ static void json_failure(qc_report *r, const char *file, const qc_case *c, const
                            a->request, a->request_len, "qsh", a->qsh);
     } else {
         actual = json_pack("{s:s, s:s}", "outcome",
-                           a->outcome == QC_OUT_ERROR ? "rejected" : "broken", "status",
-                           a->status);
+                           a->outcome == QC_OUT_ERROR ? "rejected" : "broken", "status", a->status);
     }
-    json_t *f = json_pack("{s:s, s:I, s:s%, s:O*, s:s, s:o*, s:o*, s:o*}", "file", file, "tcId",
-                          (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags",
-                          c->flags, "why", v->why, "input", input, "expected", expected,
-                          "actual", actual);
+    json_t *f =
+        json_pack("{s:s, s:I, s:s%, s:O*, s:s, s:o*, s:o*, s:o*}", "file", file, "tcId",
+                  (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags", c->flags,
+                  "why", v->why, "input", input, "expected", expected, "actual", actual);
     if (f && v->has_diff) {
         json_object_set_new(f, "firstDifference", json_integer((json_int_t)v->first_diff));
     }

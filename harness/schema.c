@@ -150,11 +150,34 @@ static void check_array(vctx *v, json_t *schema, json_t *inst, const char *where
     }
 }
 
-static const char *const known_keywords[] = {
-    "$schema", "$id", "$comment", "$defs", "title", "description", "examples", "type", "enum",
-    "const", "properties", "required", "additionalProperties", "items", "minItems",
-    "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "$ref", "allOf", "anyOf",
-    "oneOf", "if", "then", "else", "not"};
+static const char *const known_keywords[] = {"$schema",
+                                             "$id",
+                                             "$comment",
+                                             "$defs",
+                                             "title",
+                                             "description",
+                                             "examples",
+                                             "type",
+                                             "enum",
+                                             "const",
+                                             "properties",
+                                             "required",
+                                             "additionalProperties",
+                                             "items",
+                                             "minItems",
+                                             "uniqueItems",
+                                             "minLength",
+                                             "maxLength",
+                                             "pattern",
+                                             "minimum",
+                                             "$ref",
+                                             "allOf",
+                                             "anyOf",
+                                             "oneOf",
+                                             "if",
+                                             "then",
+                                             "else",
+                                             "not"};
 
 static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
     int before = v->errors;

@@ -9,9 +9,9 @@ typedef enum qc_verdict_kind { QC_PASS, QC_FAIL, QC_SKIP } qc_verdict_kind;
 
 typedef struct qc_verdict {
     qc_verdict_kind kind;
-    const char *why;     /* one line: which part differs, or what was expected */
-    size_t first_diff;   /* byte of the canonical request where they first differ */
-    int has_diff;        /* first_diff is meaningful: both sides produced a request */
+    const char *why;   /* one line: which part differs, or what was expected */
+    size_t first_diff; /* byte of the canonical request where they first differ */
+    int has_diff;      /* first_diff is meaningful: both sides produced a request */
 } qc_verdict;
 
 /* A valid case passes with exactly the expected parts and qsh. An invalid case passes with any

@@ -157,8 +157,8 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
 
     size_t body_len = with_body ? req->body_len : 0;
     st = ctx_reserve(ctx,
-                     req->target_len + req->base_url_len +
-                         params_scratch_bound(cur_len(t.query)) + params_scratch_bound(body_len),
+                     req->target_len + req->base_url_len + params_scratch_bound(cur_len(t.query)) +
+                         params_scratch_bound(body_len),
                      params_count_bound(cur_len(t.query)) + params_count_bound(body_len));
     if (st != QSH_OK) {
         return st;
@@ -180,7 +180,8 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     parts->method_len = w->len;
     wbuf_byte(w, '&');
     parts->uri_off = w->len;
-    uri_write(w, t.path.p, cur_len(t.path), base_path.p, uri_base_trim(base_path.p, cur_len(base_path)));
+    uri_write(w, t.path.p, cur_len(t.path), base_path.p,
+              uri_base_trim(base_path.p, cur_len(base_path)));
     parts->uri_len = w->len - parts->uri_off;
     wbuf_byte(w, '&');
     parts->query_off = w->len;

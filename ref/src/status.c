@@ -10,7 +10,8 @@ typedef struct status_entry {
     const char *message;
 } status_entry;
 
-#define ENTRY(s, msg) {s, #s, msg}
+#define ENTRY(s, msg)                                                                              \
+    { s, #s, msg }
 
 static const status_entry status_table[] = {
     ENTRY(QSH_OK, "success"),

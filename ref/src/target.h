@@ -15,8 +15,8 @@ typedef struct qsh_target {
     int absolute; /* 1 when the target was "scheme://authority..." and origin is set */
     qsh_origin origin;
     qsh_cur path;
-    qsh_cur query;  /* empty when there is none */
-    int has_query;  /* a '?' was present */
+    qsh_cur query; /* empty when there is none */
+    int has_query; /* a '?' was present */
     int has_fragment;
 } qsh_target;
 

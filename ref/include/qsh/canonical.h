@@ -108,8 +108,7 @@ QSH_MUST_USE qsh_status qsh_canonicalize(qsh_ctx *ctx, const qsh_request *req, c
                                          size_t cap, qsh_canonical *parts);
 
 /* Computes the qsh of the request: 64 lowercase hex digits and a NUL into hex. */
-QSH_MUST_USE qsh_status qsh_compute(qsh_ctx *ctx, const qsh_request *req,
-                                    char hex[QSH_HEX_SIZE]);
+QSH_MUST_USE qsh_status qsh_compute(qsh_ctx *ctx, const qsh_request *req, char hex[QSH_HEX_SIZE]);
 
 /* SHA-256 of data[0..len) as 64 lowercase hex digits and a NUL. */
 QSH_MUST_USE qsh_status qsh_sha256_hex(qsh_ctx *ctx, const void *data, size_t len,

@@ -5,10 +5,10 @@
 #ifndef QSH_LIMITS_H
 #define QSH_LIMITS_H
 
-#define QSH_MAX_METHOD_LEN 64u                 /* QSH_E_METHOD_TOO_LONG beyond this */
-#define QSH_MAX_TARGET_LEN (1024u * 1024u)     /* QSH_E_TARGET_TOO_LONG beyond this */
-#define QSH_MAX_BASE_URL_LEN 4096u             /* QSH_E_BASE_URL_TOO_LONG beyond this */
-#define QSH_MAX_BODY_LEN (4u * 1024u * 1024u)  /* QSH_E_BODY_TOO_LONG beyond this */
+#define QSH_MAX_METHOD_LEN 64u                /* QSH_E_METHOD_TOO_LONG beyond this */
+#define QSH_MAX_TARGET_LEN (1024u * 1024u)    /* QSH_E_TARGET_TOO_LONG beyond this */
+#define QSH_MAX_BASE_URL_LEN 4096u            /* QSH_E_BASE_URL_TOO_LONG beyond this */
+#define QSH_MAX_BODY_LEN (4u * 1024u * 1024u) /* QSH_E_BODY_TOO_LONG beyond this */
 
 /* A qsh is 32 bytes of SHA-256 written as 64 lowercase hex digits; buffers for it hold the
  * terminating NUL too. */

@@ -32,8 +32,8 @@ typedef enum qsh_status {
     QSH_E_METHOD_TOO_LONG = 12, /* longer than QSH_MAX_METHOD_LEN */
     /* The request target. */
     QSH_E_TARGET_EMPTY = 20,
-    QSH_E_TARGET_TOO_LONG = 21, /* longer than QSH_MAX_TARGET_LEN */
-    QSH_E_TARGET_BYTE = 22,     /* space, control or non-ASCII byte: cannot be on the wire */
+    QSH_E_TARGET_TOO_LONG = 21,   /* longer than QSH_MAX_TARGET_LEN */
+    QSH_E_TARGET_BYTE = 22,       /* space, control or non-ASCII byte: cannot be on the wire */
     QSH_E_PERCENT_MALFORMED = 23, /* '%' not followed by two hex digits */
     QSH_E_UTF8_INVALID = 24,      /* decoded bytes are not well-formed UTF-8 */
     QSH_E_URL_INVALID = 25,       /* absolute URL without host, with userinfo or a bad port */

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The two commands of the README.
+#
+#   ./dev.sh run    install what is missing, build, run the conformance corpus against the
+#                   reference implementation
+#   ./dev.sh test   install what is missing, build, run the whole test suite twice: in the
+#                   normal build and under AddressSanitizer + UndefinedBehaviorSanitizer
+#
+# Missing Debian packages are installed with apt-get (as root, or through sudo).
+set -eu
+cd "$(dirname "$0")"
+
+PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format"
+
+install_missing() {
+    missing=""
+    for p in $PACKAGES; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            missing="$missing $p"
+        fi
+    done
+    [ -z "$missing" ] && return 0
+    echo "dev.sh: installing:$missing"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+jobs() {
+    nproc 2>/dev/null || echo 2
+}
+
+build() { # preset
+    cmake --preset "$1" >/dev/null
+    cmake --build --preset "$1" -j "$(jobs)"
+}
+
+case "${1:-}" in
+run)
+    install_missing
+    build default
+    build/bin/qshcheck run
+    ;;
+test)
+    install_missing
+    build default
+    ctest --preset default -j "$(jobs)"
+    build asan
+    ctest --preset asan -j "$(jobs)"
+    ;;
+*)
+    echo "usage: ./dev.sh run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Checks the qsh corpus without the C reference.
+
+1. Every qsh is SHA-256 (Python's hashlib) of its canonicalRequest, and every canonicalRequest
+   is canonicalMethod & canonicalUri & canonicalQuery.
+2. Every expectation agrees with tests/oracle/qsh_oracle.py, an independent implementation of
+   the rules: the same canonical parts for valid and acceptable cases, the same status for
+   invalid ones.
+3. Every known mistake of SPEC.md section 3 (the oracle's catalogue) is a KNOWN_MISTAKE note,
+   and every valid case flagged with a mistake gets a different canonical request when the
+   oracle makes that mistake, so a library that makes it fails there. Each mistake has at
+   least one such case.
+
+usage: check_vectors_independent.py VECTORS_DIR
+"""
+
+import glob
+import hashlib
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "oracle"))
+import qsh_oracle  # noqa: E402
+
+
+def run_case(t, mistakes=()):
+    return qsh_oracle.canonical(t["method"], t["target"], t.get("baseUrl", ""), t["profile"],
+                                t.get("body"), t.get("contentType"), mistakes)
+
+
+def main(vectors_dir):
+    errors = []
+    checked = 0
+    caught = {m: 0 for m in qsh_oracle.MISTAKES}
+    files = sorted(glob.glob(os.path.join(vectors_dir, "qsh_*.json")))
+    if not files:
+        print("no qsh_*.json files in %s" % vectors_dir)
+        return 1
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        name = os.path.basename(path)
+        for flag, note in doc["notes"].items():
+            is_mistake = note["bugType"] == "KNOWN_MISTAKE"
+            if is_mistake != (flag in qsh_oracle.MISTAKES):
+                errors.append("%s: note %s: bugType and the mistake catalogue disagree" % (name, flag))
+        for group in doc["testGroups"]:
+            for t in group["tests"]:
+                checked += 1
+                where = "%s tcId %d" % (name, t["tcId"])
+                if t["result"] == "invalid":
+                    try:
+                        got = run_case(t)
+                        errors.append("%s: oracle canonicalizes it as %r, expected %s" % (where, got, t["status"]))
+                    except qsh_oracle.Reject as r:
+                        if r.status != t["status"]:
+                            errors.append("%s: oracle rejects with %s, expected %s" % (where, r.status, t["status"]))
+                    continue
+                req = t["canonicalRequest"]
+                if req != "&".join([t["canonicalMethod"], t["canonicalUri"], t["canonicalQuery"]]):
+                    errors.append("%s: canonicalRequest is not method&uri&query" % where)
+                if hashlib.sha256(req.encode("utf-8")).hexdigest() != t["qsh"]:
+                    errors.append("%s: qsh is not sha256(canonicalRequest)" % where)
+                want = (t["canonicalMethod"], t["canonicalUri"], t["canonicalQuery"])
+                try:
+                    got = run_case(t)
+                except qsh_oracle.Reject as r:
+                    errors.append("%s: oracle rejects with %s" % (where, r.status))
+                    continue
+                if got != want:
+                    errors.append("%s: oracle gives %r, vector says %r" % (where, got, want))
+                for flag in t["flags"]:
+                    if flag not in qsh_oracle.MISTAKES or t["result"] != "valid":
+                        continue
+                    try:
+                        wrong = "&".join(run_case(t, {flag}))
+                    except qsh_oracle.Reject:
+                        wrong = None
+                    if wrong == req:
+                        errors.append("%s: flagged %s but that mistake gives the same request" % (where, flag))
+                    else:
+                        caught[flag] += 1
+    for m, n in sorted(caught.items()):
+        if n == 0:
+            errors.append("mistake %s is caught by no valid case" % m)
+    for e in errors:
+        print("FAIL " + e)
+    print("%d cases checked; %d of %d known mistakes caught by valid cases" %
+          (checked, sum(1 for n in caught.values() if n), len(caught)))
+    print("%d passed, %d failed" % (checked - len(errors) if len(errors) < checked else 0, len(errors)))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))

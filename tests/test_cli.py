@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The qshcheck command line as a user meets it: help, exit statuses, canonical and qsh output,
+run reports for passing and failing corpora, and lint verdicts on broken files.
+
+usage: test_cli.py QSHCHECK VECTORS_DIR
+"""
+
+import copy
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN, VECTORS = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL: " + what)
+
+
+def qc(*args):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_help_and_usage():
+    rc, out, err = qc("--help")
+    check(rc == 0 and out.startswith("usage: qshcheck") and "exit status" in out, "qshcheck --help")
+    for cmd in ("canonical", "qsh", "run", "lint"):
+        rc, out, err = qc(cmd, "--help")
+        check(rc == 0 and out.startswith("usage: qshcheck " + cmd), cmd + " --help")
+    for args, why in [((), "no command"), (("frobnicate",), "unknown command"),
+                      (("canonical", "--nope", "GET", "/"), "unknown option"),
+                      (("canonical", "--base-url"), "missing option value"),
+                      (("canonical", "GET"), "missing TARGET"),
+                      (("canonical", "GET", "/", "extra"), "extra argument"),
+                      (("qsh", "--body", "a=1", "POST", "/"), "--body without --content-type"),
+                      (("canonical", "--profile", "browser", "GET", "/"), "unknown profile"),
+                      (("run", "--format", "xml"), "unknown format"),
+                      (("run", "--bogus"), "unknown run option"),
+                      (("lint", "--bogus"), "unknown lint option")]:
+        rc, out, err = qc(*args)
+        check(rc == 2 and "usage: qshcheck" in err and out == "", "usage error exits 2: " + why)
+
+
+def test_canonical_and_qsh():
+    rc, out, err = qc("canonical", "--base-url", "https://x.atlassian.net/wiki", "get",
+                      "/wiki/rest/api/content?b=2&a=1+2&jwt=x")
+    check(rc == 0 and out == "GET&/rest/api/content&a=1%202&b=2\n" and err == "", "canonical output")
+    rc, out, err = qc("qsh", "--base-url=https://x.atlassian.net/wiki", "get",
+                      "/wiki/rest/api/content?b=2&a=1+2&jwt=x")
+    want = hashlib.sha256(b"GET&/rest/api/content&a=1%202&b=2").hexdigest()
+    check(rc == 0 and out == want + "\n", "qsh output is sha256 of the canonical request")
+    rc, out, err = qc("canonical", "--profile", "product", "GET", "/a%20b")
+    check(rc == 0 and out == "GET&/a b&\n", "product profile")
+    rc, out, err = qc("canonical", "--body", "a=1", "--content-type",
+                      "application/x-www-form-urlencoded", "POST", "/p?b=2")
+    check(rc == 0 and out == "POST&/p&a=1&b=2\n", "form body")
+    rc, out, err = qc("canonical", "--", "GET", "/p")
+    check(rc == 0 and out == "GET&/p&\n", "-- ends options")
+    for args, status in [(("GET", "/p?a=%zz"), "QSH_E_PERCENT_MALFORMED"),
+                         (("GET", "/p q"), "QSH_E_TARGET_BYTE"),
+                         (("G T", "/p"), "QSH_E_METHOD_INVALID"),
+                         (("GET", ""), "QSH_E_TARGET_EMPTY"),
+                         (("--base-url", "https://h/w", "GET", "https://e/w/x"), "QSH_E_ORIGIN_MISMATCH")]:
+        for cmd in ("canonical", "qsh"):
+            rc, out, err = qc(cmd, *args)
+            check(rc == 2 and out == "" and err.count("\n") == 1 and status in err,
+                  "%s %s exits 2 naming %s (got %d %r)" % (cmd, args, status, rc, err))
+
+
+def test_run(tmp):
+    rc, out, err = qc("run")
+    last = out.strip().splitlines()[-1]
+    check(rc == 0 and last.endswith(" passed, 0 failed"), "run over the bundled corpus passes")
+    total = int(last.split()[0])
+    check(total >= 250, "the corpus has at least 250 cases (%d)" % total)
+
+    rc, out, err = qc("run", VECTORS)
+    check(rc == 0 and out.strip().splitlines()[-1] == last, "run DIR equals the default corpus")
+
+    with open(os.path.join(VECTORS, "qsh_base_path.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    bad = copy.deepcopy(doc)
+    t = bad["testGroups"][0]["tests"][0]  # /wiki/rest/api/content with base .../wiki
+    t["canonicalUri"] = "/wiki/rest/api/content"
+    t["canonicalRequest"] = "GET&/wiki/rest/api/content&"
+    t["qsh"] = hashlib.sha256(t["canonicalRequest"].encode()).hexdigest()
+    bad_path = os.path.join(tmp, "bad_run.json")
+    with open(bad_path, "w", encoding="utf-8") as f:
+        json.dump(bad, f)
+    rc, out, err = qc("run", bad_path)
+    lines = out.splitlines()
+    check(rc == 1, "a failing case makes run exit 1")
+    check(any(l.startswith("FAIL %s tcId %d" % (bad_path, t["tcId"])) for l in lines), "failure names file and tcId")
+    check(any("expected: GET&/wiki/rest/api/content&" in l for l in lines), "failure shows the expected request")
+    check(any("actual:   GET&/rest/api/content&" in l for l in lines), "failure shows the actual request")
+    caret = [l for l in lines if "^ first difference at byte 5" in l]
+    actual = [l for l in lines if l.startswith("  actual:")]
+    check(len(caret) == 1 and actual and caret[0].index("^") == actual[0].index("GET&") + 5,
+          "the caret is under the first differing byte")
+    check(any('target="/wiki/rest/api/content"' in l for l in lines), "failure shows the input")
+    check(lines[-1] == "%d passed, 1 failed" % (doc["numberOfTests"] - 1), "closing line counts the failure")
+
+    rc, out, err = qc("run", "--format", "json", bad_path)
+    rep = json.loads(out)
+    check(rc == 1 and rep["failed"] == 1 and rep["passed"] == doc["numberOfTests"] - 1, "json report counts")
+    f0 = rep["failures"][0]
+    check(f0["tcId"] == t["tcId"] and f0["actual"]["canonicalRequest"] == "GET&/rest/api/content&"
+          and f0["firstDifference"] == 5 and f0["input"]["baseUrl"].endswith("/wiki"), "json failure content")
+    check(err.strip() == "%d passed, 1 failed" % (doc["numberOfTests"] - 1), "json mode prints the closing line on stderr")
+
+    # An invalid case the reference canonicalizes, and a status mismatch.
+    inv = copy.deepcopy(doc)
+    inv["testGroups"][0]["tests"] = [inv["testGroups"][0]["tests"][-1]]
+    inv["testGroups"][0]["tests"][0]["status"] = "QSH_E_URL_INVALID"
+    inv["numberOfTests"] = 1
+    p = os.path.join(tmp, "bad_status.json")
+    with open(p, "w", encoding="utf-8") as f:
+        json.dump(inv, f)
+    rc, out, err = qc("run", p)
+    check(rc == 1 and "expected: rejected with QSH_E_URL_INVALID" in out and "actual:   rejected with QSH_E_ORIGIN_MISMATCH" in out,
+          "a status mismatch is a failure for the reference")
+
+    rc, out, err = qc("run", os.path.join(tmp, "missing.json"))
+    check(rc == 3 and "no such file" in err, "a missing file exits 3")
+    p = os.path.join(tmp, "broken.json")
+    with open(p, "w") as f:
+        f.write('{"testGroups": [')
+    rc, out, err = qc("run", p)
+    check(rc == 3 and "broken.json" in err, "malformed JSON exits 3")
+    with open(p, "w") as f:
+        f.write('{"testGroups": [], "testGroups": []}')
+    rc, out, err = qc("run", p)
+    check(rc == 3 and "duplicate" in err, "duplicate members are rejected")
+    empty = os.path.join(tmp, "emptydir")
+    os.makedirs(empty, exist_ok=True)
+    rc, out, err = qc("run", empty)
+    check(rc == 3 and "no .json" in err, "a folder without vector files exits 3")
+
+
+def lint_mutation(tmp, name, mutate, want):
+    with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    mutate(doc)
+    p = os.path.join(tmp, name + ".json")
+    with open(p, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    rc, out, err = qc("lint", p)
+    check(rc == 1 and want in out and out.strip().endswith("errors") and " 0 errors" not in out,
+          "lint catches %s (rc %d, output %r)" % (name, rc, out[-300:]))
+
+
+def test_lint(tmp):
+    rc, out, err = qc("lint")
+    check(rc == 0 and out.strip().endswith(" 0 errors"), "lint passes on the bundled corpus")
+
+    def first(doc):
+        return doc["testGroups"][0]["tests"][0]
+
+    def set_(k, v):
+        return lambda d: first(d).__setitem__(k, v)
+
+    lint_mutation(tmp, "count", lambda d: d.__setitem__("numberOfTests", 3), "numberOfTests is 3")
+    lint_mutation(tmp, "dup_id", lambda d: d["testGroups"][0]["tests"][1].__setitem__("tcId", 1), "tcId 1 is used more than once")
+    lint_mutation(tmp, "flag", set_("flags", ["NoSuchFlag"]), "flag 'NoSuchFlag' is not defined")
+    lint_mutation(tmp, "unused_note", lambda d: d["notes"].__setitem__("Spare", {"bugType": "BASIC", "description": "x"}), "note 'Spare' is not used")
+    lint_mutation(tmp, "qsh", set_("qsh", "0" * 64), "qsh is not SHA-256(canonicalRequest)")
+    lint_mutation(tmp, "joined", set_("canonicalQuery", "a=2"), "canonicalRequest is not canonicalMethod&canonicalUri&canonicalQuery")
+    lint_mutation(tmp, "missing", lambda d: first(d).pop("target"), "missing required member 'target'")
+    lint_mutation(tmp, "extra", set_("surprise", 1), "member 'surprise' is not allowed")
+    lint_mutation(tmp, "type", set_("tcId", "one"), "/testGroups/0/tests/0/tcId: has the wrong type")
+    lint_mutation(tmp, "result", set_("result", "maybe"), "is not one of the allowed values")
+    lint_mutation(tmp, "hex", set_("qsh", "ABC"), "does not match the pattern")
+
+    def invalid_with_status(d):
+        t = first(d)
+        for k in ("canonicalMethod", "canonicalUri", "canonicalQuery", "canonicalRequest", "qsh"):
+            t.pop(k)
+        t["result"] = "invalid"
+        t["status"] = "QSH_E_MADE_UP"
+    lint_mutation(tmp, "unknown_status", invalid_with_status, "status is not a known error status name")
+
+    def invalid_without_status(d):
+        first(d)["result"] = "invalid"
+    lint_mutation(tmp, "invalid_shape", invalid_without_status, "missing required member 'status'")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        test_help_and_usage()
+        test_canonical_and_qsh()
+        test_run(tmp)
+        test_lint(tmp)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

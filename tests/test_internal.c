@@ -1,0 +1,135 @@
+/* Unit tests of the reference's internal pieces: UTF-8 validation, UTF-16 ordering, percent
+ * decoding and encoding, and the parameter sort. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "ctx.h"
+#include "pct.h"
+#include "sort.h"
+#include "utf8.h"
+
+#define U(s) (const unsigned char *)(s), sizeof(s) - 1
+
+static void test_utf8(void) {
+    CHECK(utf8_valid(U("")));
+    CHECK(utf8_valid(U("ascii")));
+    CHECK(utf8_valid(U("\xC2\x80\xDF\xBF")));                 /* U+0080, U+07FF */
+    CHECK(utf8_valid(U("\xE0\xA0\x80\xED\x9F\xBF")));         /* U+0800, U+D7FF */
+    CHECK(utf8_valid(U("\xEE\x80\x80\xEF\xBF\xBF")));         /* U+E000, U+FFFF */
+    CHECK(utf8_valid(U("\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"))); /* U+10000, U+10FFFF */
+    CHECK(!utf8_valid(U("\x80")));
+    CHECK(!utf8_valid(U("\xC0\xAF")));
+    CHECK(!utf8_valid(U("\xC1\xBF")));
+    CHECK(!utf8_valid(U("\xC3")));
+    CHECK(!utf8_valid(U("\xC3\x41")));
+    CHECK(!utf8_valid(U("\xE0\x80\xAF")));
+    CHECK(!utf8_valid(U("\xED\xA0\x80")));
+    CHECK(!utf8_valid(U("\xF0\x80\x80\xAF")));
+    CHECK(!utf8_valid(U("\xF4\x90\x80\x80")));
+    CHECK(!utf8_valid(U("\xF5\x80\x80\x80")));
+    CHECK(!utf8_valid(U("\xFF")));
+    CHECK(!utf8_valid(U("\xF0\x9F\x98")));
+}
+
+static int cmp(const char *a, const char *b) {
+    return utf16_order_cmp((const unsigned char *)a, strlen(a), (const unsigned char *)b,
+                           strlen(b));
+}
+
+static void test_utf16_order(void) {
+    CHECK(cmp("", "") == 0);
+    CHECK(cmp("a", "b") < 0);
+    CHECK(cmp("b", "a") > 0);
+    CHECK(cmp("a", "ab") < 0);
+    CHECK(cmp("ab", "a") > 0);
+    CHECK(cmp("B", "a") < 0);
+    CHECK(cmp("z", "\xC3\xA9") < 0);                    /* U+007A < U+00E9 */
+    CHECK(cmp("\xF0\x9F\x98\x80", "\xEF\xBD\x9E") < 0); /* U+1F600 < U+FF5E in UTF-16 */
+    CHECK(cmp("\xF0\x90\x80\x80", "\xEE\x80\x80") < 0); /* U+10000 < U+E000 in UTF-16 */
+    CHECK(cmp("\xED\x9F\xBF", "\xF0\x90\x80\x80") < 0); /* U+D7FF < U+10000 either way */
+    CHECK(cmp("\xF0\x9F\x98\x80", "\xF0\x9F\x98\x81") < 0);
+    CHECK(cmp("a\xF0\x9F\x98\x80", "a\xEF\xBD\x9E") < 0);
+    CHECK(cmp("\xEF\xBF\xBF", "\xEF\xBF\xBF") == 0);
+}
+
+static void test_pct(void) {
+    unsigned char out[32];
+    size_t n = 0;
+    CHECK(pct_decode(cur_make("a+b%2b%2B%41", 12), 1, out, &n) == QSH_OK);
+    CHECK(n == 6 && memcmp(out, "a b++A", 6) == 0);
+    CHECK(pct_decode(cur_make("a+b", 3), 0, out, &n) == QSH_OK && n == 3 && out[1] == '+');
+    CHECK(pct_decode(cur_make("%", 1), 1, out, &n) == QSH_E_PERCENT_MALFORMED);
+    CHECK(pct_decode(cur_make("%4", 2), 1, out, &n) == QSH_E_PERCENT_MALFORMED);
+    CHECK(pct_decode(cur_make("%4g", 3), 1, out, &n) == QSH_E_PERCENT_MALFORMED);
+    /* "%41" cut after two bytes by its length: malformed, the third byte is never read */
+    CHECK(pct_decode(cur_make("%41", 2), 1, out, &n) == QSH_E_PERCENT_MALFORMED);
+    CHECK(pct_check(cur_make("%41%7e", 6)) == QSH_OK);
+    CHECK(pct_check(cur_make("%41%7", 5)) == QSH_E_PERCENT_MALFORMED);
+
+    unsigned char enc[64];
+    qsh_wbuf w = {enc, sizeof enc, 0, 0};
+    pct_encode(&w, U("aZ9-._~ +*/\xC3\xA9"));
+    CHECK(!w.full && w.len == 25 && memcmp(enc, "aZ9-._~%20%2B%2A%2F%C3%A9", 25) == 0);
+    qsh_wbuf tiny = {enc, 2, 0, 0};
+    pct_encode(&tiny, (const unsigned char *)" ", 1);
+    CHECK(tiny.full && tiny.len == 0);
+}
+
+static int param_le(const qsh_param *a, const qsh_param *b) {
+    int c = params_name_cmp(a, b);
+    return c < 0 ||
+           (c == 0 && utf16_order_cmp(a->value, a->value_len, b->value, b->value_len) <= 0);
+}
+
+/* A hash of a parameter's content; summed, it is the same for any order of the same elements. */
+static size_t content_hash(const qsh_param *p) {
+    size_t h = 5381;
+    for (size_t i = 0; i < p->name_len; i++) {
+        h = h * 33 + p->name[i];
+    }
+    h = h * 33 + 0xFF;
+    for (size_t i = 0; i < p->value_len; i++) {
+        h = h * 33 + p->value[i];
+    }
+    return h;
+}
+
+/* The merge sort leaves every size from 0 to 300 of pseudo-random parameters in order and keeps
+ * every element (a permutation: the multiset of ids is unchanged). */
+static void test_sort(void) {
+    static const char *names[] = {"a", "b", "ab", "a%5B", "A", "z"};
+    static const char *values[] = {"", "x", "\xEF\xBD\x9E", "\xF0\x9F\x98\x80", "10", "9"};
+    qsh_param a[300], tmp[300];
+    unsigned seed = 12345;
+    for (size_t n = 0; n <= 300; n += (n < 20 ? 1 : 37)) {
+        size_t sum_before = 0, sum_after = 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *nm = names[(seed >> 16) % 6];
+            const char *vl = values[(seed >> 8) % 6];
+            a[i].name = (const unsigned char *)nm;
+            a[i].name_len = strlen(nm);
+            a[i].value = (const unsigned char *)vl;
+            a[i].value_len = strlen(vl);
+            sum_before += content_hash(&a[i]);
+        }
+        params_sort(a, tmp, n);
+        int ordered = 1;
+        for (size_t i = 0; i < n; i++) {
+            sum_after += content_hash(&a[i]);
+            if (i > 0 && !param_le(&a[i - 1], &a[i])) {
+                ordered = 0;
+            }
+        }
+        CHECK(ordered);
+        CHECK(sum_before == sum_after);
+    }
+}
+
+int main(void) {
+    test_utf8();
+    test_utf16_order();
+    test_pct();
+    test_sort();
+    return check_finish();
+}

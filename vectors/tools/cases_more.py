@@ -1,0 +1,198 @@
+"""Cases for the encoding of every printable ASCII character, form bodies, the product
+profile, inputs that cannot be canonicalized, and documented or real-world requests."""
+
+from cases_common import A, T, X, enc
+
+FORM = "application/x-www-form-urlencoded"
+
+# Characters with a meaning of their own when raw in a query: they get cases of their own.
+RAW_SPECIAL = {"&", "=", "#", "%", "+"}
+
+
+def _encoding_flags(c, escaped):
+    """The known mistakes a case of character c shows, by the rule each mistake breaks."""
+    flags = ["AsciiEncoding"]
+    if escaped and c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~":
+        flags.append("DoubleEncoded")
+    if any(h in enc(c) for h in "ABCDEF") and enc(c) != c:
+        flags.append("LowercaseHex")
+    flags += {"!": ["SubDelimsUnencoded"], "'": ["SubDelimsUnencoded"], "(": ["SubDelimsUnencoded"],
+              ")": ["SubDelimsUnencoded"], "*": ["SubDelimsUnencoded"], "~": ["TildeEncoded"],
+              "_": ["UnderscoreEncoded"], " ": ["SpaceAsPlus"]}.get(c, [])
+    if c == ";" and not escaped:
+        flags.append("SemicolonSeparator")
+    return flags
+
+
+def _encoding_cases():
+    cases = []
+    printable = [chr(i) for i in range(0x21, 0x7F)]
+    for c in [" "] + printable:
+        esc = "%%%02X" % ord(c)
+        cases.append(T("escaped %r (%s) in a value" % (c, esc), "/e?v=a" + esc + "b", "/e", "v=a" + enc(c) + "b",
+                       _encoding_flags(c, True)))
+    for c in printable:
+        if c in RAW_SPECIAL:
+            continue
+        cases.append(T("raw %r in a value" % c, "/e?v=a" + c + "b", "/e", "v=a" + enc(c) + "b", _encoding_flags(c, False)))
+    for c in [" "] + printable:
+        esc = "%%%02X" % ord(c)
+        flags = _encoding_flags(c, True)
+        if enc(c) != c:
+            flags.append("NamesNotEncoded")
+        cases.append(T("escaped %r (%s) in a name" % (c, esc), "/e?a" + esc + "b=v", "/e", "a" + enc(c) + "b=v", flags))
+    for c in printable:
+        if c in RAW_SPECIAL:
+            continue
+        flags = _encoding_flags(c, False)
+        if enc(c) != c:
+            flags.append("NamesNotEncoded")
+        cases.append(T("raw %r in a name" % c, "/e?a" + c + "b=v", "/e", "a" + enc(c) + "b=v", flags))
+    return cases
+
+
+ENCODING = _encoding_cases() + [
+    T("raw '+' in a value is a space", "/e?v=a+b", "/e", "v=a%20b", ["AsciiEncoding", "PlusNotSpace", "SpaceAsPlus"]),
+    T("raw '+' in a name is a space", "/e?a+b=v", "/e", "a%20b=v", ["AsciiEncoding", "PlusNotSpace", "SpaceAsPlus"]),
+    T("raw '=' in a value is data", "/e?v=a=b", "/e", "v=a%3Db", ["AsciiEncoding", "ValueCutAtSecondEquals"]),
+    T("raw '&' ends a value", "/e?v=a&b", "/e", "b=&v=a", ["AsciiEncoding", "ValuelessBare"]),
+    T("raw '#' ends the query", "/e?v=a#b", "/e", "v=a", ["AsciiEncoding", "Fragment"]),
+    T("lower-case escape of '/'", "/e?v=%2f", "/e", "v=%2F", ["HexCase", "LowercaseHex", "DoubleEncoded"]),
+    T("lower-case escape of '~' gives '~'", "/e?v=%7e", "/e", "v=~", ["HexCase", "TildeEncoded", "DoubleEncoded"]),
+    T("escaped letter gives the letter", "/e?v=%41", "/e", "v=A", ["HexCase", "DoubleEncoded"]),
+    T("mixed-case escape", "/e?v=%2a%2A", "/e", "v=%2A%2A", ["HexCase", "SubDelimsUnencoded", "DoubleEncoded"]),
+    T("escaped control character U+0001", "/e?v=%01", "/e", "v=%01", ["AsciiEncoding", "DoubleEncoded"]),
+    T("escaped NUL", "/e?v=a%00b", "/e", "v=a%00b", ["AsciiEncoding", "DoubleEncoded"]),
+    T("escaped DEL", "/e?v=%7F", "/e", "v=%7F", ["AsciiEncoding", "DoubleEncoded", "LowercaseHex"]),
+    T("escaped tab and newline", "/e?v=%09%0A", "/e", "v=%09%0A", ["AsciiEncoding", "DoubleEncoded", "LowercaseHex"]),
+    T("JavaScript encodeURIComponent leaves !'()* raw", "/e?q=it's+(very)+fine!*", "/e", "q=it%27s%20%28very%29%20fine%21%2A", ["SubDelimsUnencoded", "PlusNotSpace"]),
+]
+
+BODY = [
+    T("form POST: body parameters count", "/p", "/p", "a=1&b=2", ["FormBody", "QueryIgnored"], method="POST", cmethod="POST", body="a=1&b=2", ct=FORM),
+    T("form POST: body and query merge", "/p?b=2", "/p", "a=1&b=2", ["FormBody", "QueryFromBodyOnly", "QueryIgnored"], method="POST", cmethod="POST", body="a=1", ct=FORM),
+    T("form POST: the same name in body and query", "/p?a=2", "/p", "a=1,2", ["FormBody", "QueryFromBodyOnly", "RepeatedNotJoined"], method="POST", cmethod="POST", body="a=1", ct=FORM),
+    T("form PUT: body parameters count", "/p", "/p", "x=y", ["FormBody", "QueryIgnored"], method="PUT", cmethod="PUT", body="x=y", ct=FORM),
+    T("form POST with a lower-case method", "/p", "/p", "a=1", ["FormBody", "MethodNotUppercased"], method="post", cmethod="POST", body="a=1", ct=FORM),
+    T("form POST with a charset parameter", "/p", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="a=1", ct=FORM + "; charset=UTF-8"),
+    T("form POST: media type compared case-insensitively", "/p", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="a=1", ct="Application/X-WWW-Form-URLEncoded"),
+    T("form POST: blanks around the media type", "/p", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="a=1", ct=" " + FORM + " ;charset=utf-8"),
+    T("form POST: '+' in the body is a space", "/p", "/p", "q=a%20b", ["FormBody", "PlusNotSpace"], method="POST", cmethod="POST", body="q=a+b", ct=FORM),
+    T("form POST: jwt in the body is dropped", "/p", "/p", "a=1", ["FormBody", "JwtKept"], method="POST", cmethod="POST", body="jwt=abc&a=1", ct=FORM),
+    T("form POST: an empty body", "/p?a=1", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="", ct=FORM),
+    T("form POST: body values sort with query values", "/p?a=b", "/p", "a=a,b", ["FormBody", "ValuesNotSorted"], method="POST", cmethod="POST", body="a=a", ct=FORM),
+    A("form POST: empty pieces in the body", "/p", "/p", "a=1", ["FormBody", "EmptyPiece"], method="POST", cmethod="POST", body="&&a=1&", ct=FORM),
+    T("PATCH: a form body does not count", "/p?a=1", "/p", "a=1", ["BodyIgnored"], method="PATCH", cmethod="PATCH", body="b=2", ct=FORM),
+    T("GET: a form body does not count", "/p", "/p", "", ["BodyIgnored"], body="b=2", ct=FORM),
+    T("POST with a JSON body: the body does not count", "/p", "/p", "", ["BodyIgnored"], method="POST", cmethod="POST", body='{"a":1}', ct="application/json"),
+    T("POST with a multipart body: the body does not count", "/p", "/p", "", ["BodyIgnored"], method="POST", cmethod="POST", body="a=1", ct="multipart/form-data; boundary=x"),
+    T("POST with a JSON body that has spaces: not parsed", "/p?a=1", "/p", "a=1", ["BodyIgnored"], method="POST", cmethod="POST", body='{"a": "b c"}', ct="application/json"),
+    X("form POST: a space in the body", "/p", "QSH_E_BODY_BYTE", ["NotOnTheWire"], method="POST", body="a=b c", ct=FORM),
+    X("form POST: raw UTF-8 in the body", "/p", "QSH_E_BODY_BYTE", ["NotOnTheWire"], method="POST", body="a=caf\u00e9", ct=FORM),
+    X("form POST: a malformed escape in the body", "/p", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"], method="POST", body="a=%zz", ct=FORM),
+    X("form POST: invalid UTF-8 in the body", "/p", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], method="POST", body="a=%FF", ct=FORM),
+]
+
+P = dict(profile="product")
+APP = "https://app.example.com"
+
+PRODUCT = [
+    T("product: the path is decoded", "/my%20file%28v2%29.png", "/my file(v2).png", "", ["ProductDecodedPath"], **P),
+    T("product: %2F becomes '/'", "/a%2Fb", "/a/b", "", ["ProductDecodedPath"], **P),
+    T("product: %26 decodes to '&', written %26", "/a%26b", "/a%26b", "", ["ProductDecodedPath", "RawAmpersandInPath"], **P),
+    T("product: a raw '&' is %26", "/a&b", "/a%26b", "", ["RawAmpersandInPath"], **P),
+    T("product: %3F becomes '?'", "/a%3Fb", "/a?b", "", ["ProductDecodedPath"], **P),
+    T("product: %23 becomes '#'", "/a%23b", "/a#b", "", ["ProductDecodedPath"], **P),
+    T("product: '+' in the path stays '+'", "/a+b", "/a+b", "", ["ProductPlusInPath"], **P),
+    T("product: %2B becomes '+'", "/a%2Bb", "/a+b", "", ["ProductDecodedPath"], **P),
+    T("product: UTF-8 in the path is hashed as UTF-8", "/caf%C3%A9", "/caf\u00e9", "", ["ProductDecodedPath", "Utf8"], **P),
+    T("product: lower-case escapes", "/a%7eb", "/a~b", "", ["ProductDecodedPath", "HexCase"], **P),
+    T("product: %25 becomes '%'", "/100%25", "/100%", "", ["ProductDecodedPath"], **P),
+    T("product: an escaped trailing '/' is a trailing slash", "/p%2F", "/p", "", ["ProductDecodedPath", "TrailingSlashKept"], **P),
+    T("product: one trailing slash removed", "/p//", "/p/", "", ["AllTrailingSlashesRemoved"], **P),
+    T("product: the app base path is stripped", "/connect/page", "/page", "", ["ContextPathNotStripped"], base=APP + "/connect", **P),
+    T("product: a decoded base path is stripped", "/my%20app/x%20y", "/x y", "", ["ContextPathNotStripped", "ProductDecodedPath"], base=APP + "/my%20app", **P),
+    T("product: base path written raw, path escaped", "/my%20app/x", "/x", "", ["ContextPathNotStripped"], base=APP + "/my%20app/", **P),
+    T("product: base path only on a segment boundary", "/connected/x", "/connected/x", "", ["BasePathStringPrefix"], base=APP + "/connect", **P),
+    T("product: query rules are the same", "/p?b=x+y&a=%7e", "/p", "a=~&b=x%20y", ["PlusNotSpace", "TildeEncoded"], **P),
+    T("product: jwt is dropped", "/p?jwt=abc&lic=none&xdm_e=https%3A%2F%2Fx.atlassian.net", "/p", "lic=none&xdm_e=https%3A%2F%2Fx.atlassian.net", ["JwtKept"], **P),
+    T("product: absolute URL on the app's origin", APP + "/connect/a%20b?x=1", "/a b", "x=1", ["ProductDecodedPath", "AbsoluteTarget"], base=APP + "/connect", **P),
+    X("product: invalid UTF-8 in the path", "/a%FFb", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a malformed escape in the path", "/a%zzb", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"], **P),
+    X("product: a base path that is not UTF-8", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base=APP + "/%C3", **P),
+]
+
+INVALID = [
+    X("empty target", "", "QSH_E_TARGET_EMPTY", ["EmptyTarget"]),
+    X("'%zz' in a value", "/p?a=%zz", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%4' at the end", "/p?a=%4", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("a trailing '%'", "/p?a=%", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%' in a name", "/p?%=1", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%%41'", "/p?a=%%41", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%G1'", "/p?a=%G1", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%4g'", "/p?a=%4g", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'%+1'", "/p?a=%+1", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("'100%' as sent by a careless client", "/p?discount=100%", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("a malformed escape in a dropped jwt", "/p?jwt=%zz", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("a malformed escape in the server path", "/p%zz", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("a trailing '%' in the server path", "/p%", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"]),
+    X("a space in the path", "/p q", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a space in the query", "/p?q=a b", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a tab", "/p\t", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a newline (request splitting)", "/p?a=1\r\nX-Injected: 1", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a NUL byte", "/p\u0000x", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a DEL byte", "/p\u007f", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("a space inside the fragment", "/p#a b", "QSH_E_TARGET_BYTE", ["NotOnTheWire"]),
+    X("ftp URL", "ftp://h.example/x", "QSH_E_URL_SCHEME", ["BadAbsoluteUrl"]),
+    X("ws URL", "ws://h.example/x", "QSH_E_URL_SCHEME", ["BadAbsoluteUrl"]),
+    X("absolute URL without a host", "https:///x", "QSH_E_URL_INVALID", ["BadAbsoluteUrl"]),
+    X("absolute URL with userinfo", "https://user:pw@your-domain.atlassian.net/x", "QSH_E_URL_INVALID", ["BadAbsoluteUrl"]),
+    X("absolute URL with a port above 65535", "https://h.example:65536/x", "QSH_E_URL_INVALID", ["BadAbsoluteUrl"]),
+    X("absolute URL with a port that is not a number", "https://h.example:8a/x", "QSH_E_URL_INVALID", ["BadAbsoluteUrl"]),
+    X("absolute URL with an unclosed IPv6 host", "https://[::1/x", "QSH_E_URL_INVALID", ["BadAbsoluteUrl"]),
+    X("base URL without a scheme", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="your-domain.atlassian.net/wiki"),
+    X("base URL with a query", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="https://h.example/wiki?x=1"),
+    X("base URL with a fragment", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="https://h.example/wiki#f"),
+    X("base URL with an ftp scheme", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="ftp://h.example/"),
+    X("base URL without a host", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="https://"),
+    X("base URL with a malformed escape", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="https://h.example/wi%zz"),
+    X("base URL with a space", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base="https://h.example/w iki"),
+]
+
+JQL = "project%20%3D%20ABC%20AND%20status%20in%20(%22In%20Progress%22%2C%20Done)%20ORDER%20BY%20created%20DESC"
+JQL_C = "project%20%3D%20ABC%20AND%20status%20in%20%28%22In%20Progress%22%2C%20Done%29%20ORDER%20BY%20created%20DESC"
+
+EXAMPLES = [
+    T("Atlassian's worked example (spaces sent as %20)",
+      "/path/to/service?zee_last=param&repeated=parameter%201&first=param&repeated=parameter%202",
+      "/path/to/service", "first=param&repeated=parameter%201,parameter%202&zee_last=param",
+      ["DocumentedExample", "RepeatedNotJoined", "RepeatedLastWins", "SpaceAsPlus"]),
+    T("Atlassian's worked example (spaces sent as '+')",
+      "/path/to/service?zee_last=param&repeated=parameter+1&first=param&repeated=parameter+2",
+      "/path/to/service", "first=param&repeated=parameter%201,parameter%202&zee_last=param",
+      ["DocumentedExample", "PlusNotSpace", "RepeatedFirstWins"]),
+    T("documented: POST /user", "/user", "/user", "", ["DocumentedExample"], method="POST", cmethod="POST"),
+    T("Jira search with JQL", "/rest/api/2/search?jql=" + JQL + "&maxResults=50&startAt=0&fields=summary,status",
+      "/rest/api/2/search", "fields=summary%2Cstatus&jql=" + JQL_C + "&maxResults=50&startAt=0",
+      ["SubDelimsUnencoded", "QueryIgnored"], base="https://your-domain.atlassian.net"),
+    T("Jira search with JQL sent with '+'", "/rest/api/3/search?jql=assignee+%3D+currentUser()&expand=names",
+      "/rest/api/3/search", "expand=names&jql=assignee%20%3D%20currentUser%28%29",
+      ["PlusNotSpace", "SubDelimsUnencoded"], base="https://your-domain.atlassian.net"),
+    T("Confluence content by space and title", "/wiki/rest/api/content?spaceKey=DEV&title=Release+notes+2.0&expand=body.storage,version",
+      "/rest/api/content", "expand=body.storage%2Cversion&spaceKey=DEV&title=Release%20notes%202.0",
+      ["ContextPathNotStripped", "PlusNotSpace"], base="https://your-domain.atlassian.net/wiki"),
+    T("Confluence CQL search", "/wiki/rest/api/search?cql=text~%22hello%20world%22&limit=10",
+      "/rest/api/search", "cql=text~%22hello%20world%22&limit=10",
+      ["ContextPathNotStripped", "TildeEncoded"], base="https://your-domain.atlassian.net/wiki"),
+    T("iframe URL signed by the product", "/panel?xdm_e=https%3A%2F%2Fyour-domain.atlassian.net&xdm_c=channel-x&cp=%2Fwiki&lic=none&cv=1.0&jwt=abc",
+      "/panel", "cp=%2Fwiki&cv=1.0&lic=none&xdm_c=channel-x&xdm_e=https%3A%2F%2Fyour-domain.atlassian.net",
+      ["JwtKept"], base="https://app.example.com", profile="product"),
+    T("webhook with a user key", "/webhooks/issue-updated?user_id=admin&user_key=admin",
+      "/webhooks/issue-updated", "user_id=admin&user_key=admin", ["UnderscoreEncoded"], method="POST", cmethod="POST",
+      base="https://app.example.com"),
+    T("Bitbucket repository listing", "/api/2.0/repositories/team?q=name~%22core%22&sort=-updated_on&pagelen=25",
+      "/api/2.0/repositories/team", "pagelen=25&q=name~%22core%22&sort=-updated_on", ["TildeEncoded"]),
+    T("many parameters with repeats and escapes", "/rest/x?expand=a&expand=b&fields=*all&properties=p1&properties=p0&validateQuery=strict",
+      "/rest/x", "expand=a,b&fields=%2Aall&properties=p0,p1&validateQuery=strict",
+      ["SubDelimsUnencoded", "ValuesNotSorted", "RepeatedNotJoined"]),
+]
