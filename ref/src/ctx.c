@@ -7,8 +7,8 @@ qsh_ctx *qsh_ctx_new(void) {
     if (ctx == NULL) {
         return NULL;
     }
-    /* Fetch the digest once: EVP_Digest* with a prefetched EVP_MD and a reused EVP_MD_CTX does
-     * not allocate per call, unlike the one-shot SHA256(). */
+    /* Fetched once, for the EVP path of hash.c; creating them here also proves at setup time
+     * that libcrypto offers SHA-256. */
     ctx->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
     ctx->md_ctx = EVP_MD_CTX_new();
     if (ctx->sha256 == NULL || ctx->md_ctx == NULL) {

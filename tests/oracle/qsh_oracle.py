@@ -152,8 +152,9 @@ def _params(data, mistakes, out):
         if "ValueCutAtSecondEquals" in mistakes:
             value = value.split("=")[0]
         plus = "PlusNotSpace" not in mistakes
-        dn, dv = _pct_decode(name, plus), _pct_decode(value, plus)
-        _utf8(dn)
+        dn = _pct_decode(name, plus)
+        _utf8(dn)  # the first problem from the left is the one reported
+        dv = _pct_decode(value, plus)
         _utf8(dv)
         if "DoubleEncoded" in mistakes:
             dn, dv = name.encode(), value.encode()
