@@ -56,6 +56,18 @@ static int load_case(json_t *t, qc_case *c, char *err, size_t errcap) {
     }
     c->tc_id = json_integer_value(id);
     c->flags = json_object_get(t, "flags");
+    if (c->flags != NULL) {
+        size_t i;
+        json_t *flag;
+        int ok = json_is_array(c->flags);
+        json_array_foreach(c->flags, i, flag) {
+            ok &= json_is_string(flag);
+        }
+        if (!ok) {
+            snprintf(err, errcap, "tcId %lld: 'flags' is not an array of strings", c->tc_id);
+            return -1;
+        }
+    }
     const char *bad = NULL;
     if (get_str(t, "comment", 0, &c->comment, NULL) || get_str(t, "method", 1, &c->method, NULL)) {
         bad = "method";

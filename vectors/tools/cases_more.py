@@ -196,3 +196,17 @@ EXAMPLES = [
       "/rest/x", "expand=a,b&fields=%2Aall&properties=p0,p1&validateQuery=strict",
       ["SubDelimsUnencoded", "ValuesNotSorted", "RepeatedNotJoined"]),
 ]
+
+MAX_TARGET = 1024 * 1024  # QSH_MAX_TARGET_LEN
+MAX_BASE = 4096  # QSH_MAX_BASE_URL_LEN
+_BASE_AT_LIMIT = "https://h.example/" + "b" * (MAX_BASE - len("https://h.example/"))
+
+LIMITS = [
+    X("a target one byte over 1 MiB", "/" + "a" * MAX_TARGET, "QSH_E_TARGET_TOO_LONG", ["TooLong"]),
+    X("a base URL one byte over 4096", "/x", "QSH_E_BASE_URL_TOO_LONG", ["TooLong"], base=_BASE_AT_LIMIT + "b"),
+    T("a base URL of exactly 4096 bytes", _BASE_AT_LIMIT[len("https://h.example"):] + "/x", "/x", "",
+      ["TooLong", "ContextPathNotStripped"], base=_BASE_AT_LIMIT),
+    T("about 8 KiB (Tomcat's default header limit): 1024 parameters in reverse order",
+      "/p?" + "&".join("k%04d=v" % i for i in range(1023, -1, -1)),
+      "/p", "&".join("k%04d=v" % i for i in range(1024)), ["NameOrder", "QueryIgnored"]),
+]

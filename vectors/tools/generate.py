@@ -47,6 +47,8 @@ FILES = [
      [("ProductProfile", cases_more.PRODUCT)]),
     ("qsh_invalid.json", "Requests the rules cannot canonicalize, each with the status the reference gives.",
      [("Invalid", cases_more.INVALID)]),
+    ("qsh_limits.json", "Inputs at and over the reference's named limits, and a large realistic query.",
+     [("Limits", cases_more.LIMITS)]),
     ("qsh_examples.json", "Atlassian's documented examples and realistic Jira, Confluence and Bitbucket requests.",
      [("Examples", cases_more.EXAMPLES)]),
 ]

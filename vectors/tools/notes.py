@@ -82,5 +82,6 @@ NOTES = {
     "BadAbsoluteUrl": note("DECISION", "An absolute target that is not http(s), has no host, has userinfo or a bad port: rejected.", "https://www.rfc-editor.org/rfc/rfc3986#section-3.2"),
     "OriginMismatch": note("DECISION", "An absolute target on another origin than the base URL: rejected, since its path cannot be made relative to the base.", SPEC),
     "BadBaseUrl": note("DECISION", "A base URL that is not an absolute http(s) URL, or has a query, fragment or bad escape: rejected.", SPEC),
+    "TooLong": note("DECISION", "An input at or over a named limit of the reference (target 1 MiB, base URL 4096 bytes): at the limit it is canonicalized, over it rejected with its own status, never truncated.", SPEC),
     "EmptyTarget": note("DECISION", "An empty request target: rejected.", SPEC),
 }
