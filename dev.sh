@@ -4,13 +4,17 @@
 #   ./dev.sh run    install what is missing, build, run the conformance corpus against the
 #                   reference implementation
 #   ./dev.sh test   install what is missing, build, run the whole test suite twice: in the
-#                   normal build and under AddressSanitizer + UndefinedBehaviorSanitizer
+#                   normal build and under AddressSanitizer + UndefinedBehaviorSanitizer;
+#                   then build the libFuzzer targets with clang and run the fuzz tests
+#                   (corpus replay, a short smoke run of each fuzzer, the planted-bug
+#                   canary, the OSS-Fuzz build emulation, the coverage of ref/src)
 #
 # Missing Debian packages are installed with apt-get (as root, or through sudo).
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format"
+PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
+clang libclang-rt-14-dev llvm zip unzip"
 
 install_missing() {
     missing=""
@@ -49,6 +53,8 @@ test)
     ctest --preset default -j "$(jobs)"
     build asan
     ctest --preset asan -j "$(jobs)"
+    build fuzz
+    ctest --preset fuzz -j "$(jobs)"
     ;;
 *)
     echo "usage: ./dev.sh run|test" >&2

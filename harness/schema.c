@@ -12,7 +12,13 @@ typedef struct vctx {
     int errors;
     int quiet; /* inside anyOf/oneOf/if: count, do not report */
     int depth;
+    long steps;    /* sub-schema visits so far */
+    int exhausted; /* the step budget ran out */
 } vctx;
+
+/* A hostile schema (nested anyOf, self-referencing $ref) could make validation exponential;
+ * the corpus needs a few ten thousand steps, so a million is a budget, not a constraint. */
+#define QC_SCHEMA_MAX_STEPS 1000000L
 
 static int validate(vctx *v, json_t *schema, json_t *inst, const char *where);
 
@@ -186,6 +192,11 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
     if (json_is_true(schema)) {
         return 0;
     }
+    if (++v->steps > QC_SCHEMA_MAX_STEPS) {
+        v->exhausted = 1;
+        v->errors++;
+        return 1;
+    }
     if (!json_is_object(schema) || ++v->depth > 64) {
         fail(v, where, "schema is not an object or nests too deep%s", "");
         v->depth--;
@@ -303,7 +314,10 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
 }
 
 int qc_schema_validate(json_t *schema, json_t *inst, qc_schema_report report, void *ud) {
-    vctx v = {schema, report, ud, 0, 0, 0};
+    vctx v = {schema, report, ud, 0, 0, 0, 0, 0};
     validate(&v, schema, inst, "");
+    if (v.exhausted) {
+        report(ud, "/", "validation stopped: the schema needs more than a million steps");
+    }
     return v.errors;
 }

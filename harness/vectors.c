@@ -120,13 +120,11 @@ static int load_case(json_t *t, qc_case *c, char *err, size_t errcap) {
     return 0;
 }
 
-int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap) {
+/* Takes ownership of root and fills out from it. */
+static int file_from_json(const char *path, json_t *root, qc_file *out, char *err, size_t errcap) {
     char msg[512];
     memset(out, 0, sizeof *out);
-    out->root = qc_json_load(path, err, errcap);
-    if (out->root == NULL) {
-        return -1;
-    }
+    out->root = root;
     out->path = strdup(path);
     json_t *groups = json_object_get(out->root, "testGroups");
     if (out->path == NULL || !json_is_array(groups)) {
@@ -162,6 +160,27 @@ int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap) {
 fail:
     qc_file_free(out);
     return -1;
+}
+
+int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap) {
+    json_t *root = qc_json_load(path, err, errcap);
+    if (root == NULL) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return file_from_json(path, root, out, err, errcap);
+}
+
+int qc_file_parse(const char *name, const char *buf, size_t len, qc_file *out, char *err,
+                  size_t errcap) {
+    json_error_t je;
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (root == NULL) {
+        memset(out, 0, sizeof *out);
+        snprintf(err, errcap, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+        return -1;
+    }
+    return file_from_json(name, root, out, err, errcap);
 }
 
 void qc_file_free(qc_file *f) {

@@ -36,6 +36,9 @@ typedef struct qc_file {
 
 /* Loads and checks a vector file. On failure returns -1 with a message in err. */
 int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap);
+/* The same from a buffer holding a file's text; name is used in messages. */
+int qc_file_parse(const char *name, const char *buf, size_t len, qc_file *out, char *err,
+                  size_t errcap);
 void qc_file_free(qc_file *f);
 
 /* Reads a JSON file strictly (duplicate member names rejected). NULL with err on failure. */

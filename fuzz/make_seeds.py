@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets from the vector corpus, so that the seeds follow
+the vectors: fuzz/corpus/<target>/seed-<sha1>. Files named regress-* (inputs of bugs found)
+are left alone.
+
+    python3 fuzz/make_seeds.py          # rewrite the seeds
+    python3 fuzz/make_seeds.py --check  # exit 1 if the committed seeds differ
+"""
+
+import glob
+import hashlib
+import json
+import os
+import sys
+
+FUZZ = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(FUZZ)
+VECTORS = os.path.join(ROOT, "vectors")
+TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema"]
+MAX_SEED = 64 * 1024
+
+
+def load_tests():
+    docs = {}
+    for path in sorted(glob.glob(os.path.join(VECTORS, "qsh_*.json"))):
+        with open(path, encoding="utf-8") as f:
+            docs[os.path.basename(path)] = json.load(f)
+    return docs
+
+
+def base_path(url):
+    if "://" not in url:
+        return url
+    rest = url.split("://", 1)[1]
+    return rest[rest.index("/") + 1:] if "/" in rest else ""
+
+
+def seeds(docs):
+    out = {t: set() for t in TARGETS}
+    singles = []
+    for name, doc in docs.items():
+        text = json.dumps(doc).encode()
+        if len(text) <= MAX_SEED * 4:
+            out["fuzz_vectors"].add(text)
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                target = t["target"].encode()
+                if len(target) > MAX_SEED:
+                    continue
+                flag = b"\x01" if t["profile"] == "product" else b"\x00"
+                if b"?" in target:
+                    out["fuzz_query"].add(target.split(b"?", 1)[1])
+                out["fuzz_path"].add(flag + base_path(t.get("baseUrl", "")).encode() + b"\n" + target)
+                fields = [t["method"], t["target"], t.get("baseUrl", ""), t.get("body", ""), t.get("contentType", "")]
+                out["fuzz_request"].add(flag + b"\xff".join(x.encode() for x in fields))
+                one = dict(doc, numberOfTests=1, testGroups=[dict(g, tests=[t])])
+                one["notes"] = {k: v for k, v in doc["notes"].items() if k in t["flags"]}
+                singles.append(json.dumps(one).encode())
+    for s in singles[:: max(1, len(singles) // 60)]:
+        out["fuzz_vectors"].add(s)
+    with open(os.path.join(VECTORS, "schema", "qsh_canonical_v1.schema.json"), "rb") as f:
+        schema = f.read()
+    for s in singles[:: max(1, len(singles) // 20)]:
+        out["fuzz_schema"].add(schema + b"\x00" + s)
+    out["fuzz_schema"].add(b'{"$defs":{"a":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}\x00{}')
+    out["fuzz_schema"].add(b'{"anyOf":[{"anyOf":[{"type":"string"},{"pattern":"^(a|b)*$"}]},{"not":{}}]}\x00"abab"')
+    return out
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for target, items in seeds(load_tests()).items():
+        d = os.path.join(FUZZ, "corpus", target)
+        os.makedirs(d, exist_ok=True)
+        want = {"seed-" + hashlib.sha1(x).hexdigest(): x for x in items}
+        have = {f for f in os.listdir(d) if f.startswith("seed-")}
+        if check:
+            if have != set(want):
+                stale.append(target)
+            continue
+        for f in have - set(want):
+            os.remove(os.path.join(d, f))
+        for f, x in want.items():
+            with open(os.path.join(d, f), "wb") as fh:
+                fh.write(x)
+    if stale:
+        print("stale seed corpora (run fuzz/make_seeds.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Runs a libFuzzer binary for a fixed time on a copy-free corpus: new inputs go to a scratch
+# folder, the seed folder is only read. Prints libFuzzer's final stats (executions per second).
+#
+#   smoke.sh FUZZER SECONDS SEED_DIR [DICT]                  passes when no bug is found
+#   smoke.sh --expect-crash FUZZER SECONDS SEED_DIR [DICT]   passes only when a crash is found
+expect_crash=0
+if [ "$1" = "--expect-crash" ]; then
+    expect_crash=1
+    shift
+fi
+fuzzer=$1 seconds=$2 seeds=$3 dict=${4:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/new"
+set -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/"
+[ -n "$dict" ] && set -- "$@" -dict="$dict"
+"$fuzzer" "$@" "$work/new" "$seeds" >"$work/log" 2>&1
+rc=$?
+grep -E 'stat::(number_of_executed_units|average_exec_per_sec)|^#[0-9]+ *DONE' "$work/log"
+if [ "$expect_crash" -eq 1 ]; then
+    if [ "$rc" -ne 0 ] && ls "$work"/crash-* >/dev/null 2>&1 &&
+        grep -q 'ERROR: AddressSanitizer' "$work/log"; then
+        echo "the planted bug was found, as it must be"
+        echo "1 passed, 0 failed"
+        exit 0
+    fi
+    tail -20 "$work/log"
+    echo "the planted bug was NOT found: the fuzzing setup is broken"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if [ "$rc" -ne 0 ]; then
+    tail -40 "$work/log"
+    for f in "$work"/crash-* "$work"/timeout-* "$work"/oom-* "$work"/leak-*; do
+        [ -e "$f" ] && echo "reproducer: $(basename "$f") = $(od -An -tx1 "$f" | tr -d ' \n' | cut -c1-400)"
+    done
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+echo "1 passed, 0 failed"
