@@ -10,7 +10,7 @@ enum {
     QC_EXIT_OK = 0,    /* success: every case passed, or a result was printed */
     QC_EXIT_FAIL = 1,  /* a case failed (run) or a file has errors (lint) */
     QC_EXIT_USAGE = 2, /* bad arguments, or a request the rules cannot canonicalize */
-    QC_EXIT_IO = 3     /* a file could not be read or is not a loadable vector file */
+    QC_EXIT_IO = 3     /* a file cannot be read or loaded, or an implementation cannot start */
 };
 
 /* Matches argv[*i] against "--name" or "--name=value". Returns 0 when it does not match, 1 when
@@ -36,5 +36,6 @@ void cli_files_free(cli_files *f);
 int cmd_canonical(int argc, char **argv, int want_qsh);
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_plugin_host(int argc, char **argv);
 
 #endif

@@ -1,5 +1,7 @@
-/* The interface through which the harness runs any implementation. The built-in reference is
- * one implementation among others; the harness knows it only through this table. */
+/* The interface through which the harness runs any implementation: the built-in reference, a
+ * program speaking the line protocol of harness/PROTOCOL.md, or a C plugin (run in a child
+ * process through the same protocol, so that its crashes are contained). The harness knows the
+ * reference only through this table, like every other implementation. */
 #ifndef QC_IMPL_H
 #define QC_IMPL_H
 
@@ -8,32 +10,57 @@
 #include "vectors.h"
 
 typedef enum qc_outcome {
-    QC_OUT_OK,      /* canonicalized: the fields below are set */
+    QC_OUT_OK,      /* answered: request and/or qsh are set */
     QC_OUT_ERROR,   /* rejected the input: status names why */
-    QC_OUT_SKIPPED, /* the implementation does not support this operation */
-    QC_OUT_BROKEN   /* the implementation itself failed (crash, protocol error, ...) */
+    QC_OUT_SKIPPED, /* the implementation does not support this case's operation or profile */
+    QC_OUT_BROKEN   /* the implementation failed (crash, hang, protocol error): status says how */
 } qc_outcome;
 
 typedef struct qc_answer {
     qc_outcome outcome;
-    char status[96]; /* for QC_OUT_ERROR and QC_OUT_BROKEN: a status name or a reason */
-    char *request;   /* malloc'd canonical request; the parts are spans of it */
+    char status[512]; /* QC_OUT_ERROR: a status name; SKIPPED and BROKEN: the reason */
+    char *request;    /* malloc'd canonical request, or NULL when only a qsh was given */
     size_t request_len;
     size_t method_len, uri_off, uri_len, query_off, query_len;
+    int has_qsh;
     char qsh[65];
 } qc_answer;
 
 typedef struct qc_impl {
-    const char *name;
+    char name[128];
+    char version[64];
     void *state;
-    /* Canonicalizes one case's input into *ans (which it owns until qc_answer_clear). */
-    void (*canonical)(void *state, const qc_case *c, qc_answer *ans);
+    /* Answers cases[0..n) into answers[0..n), which the caller then owns. */
+    void (*run)(void *state, const qc_case *cases, size_t n, qc_answer *answers);
     void (*destroy)(void *state);
 } qc_impl;
 
 void qc_answer_clear(qc_answer *ans);
 
+/* Sets ans->request to a copy of req[0..n) and finds its parts: the method ends at the first
+ * "&/", the URI at the next '&' (a canonical URI has no raw '&'). -1 when out of memory. */
+int qc_answer_set_request(qc_answer *ans, const char *req, size_t n);
+
 /* The built-in reference implementation. Returns 0, or -1 when out of memory. */
 int qc_impl_ref(qc_impl *impl);
+
+typedef struct qc_exec_options {
+    double timeout;   /* seconds a case may take; the hello gets at least 30 */
+    size_t max_line;  /* longest response line accepted */
+    size_t window;    /* requests in flight at once */
+    int quiet_stderr; /* send the program's stderr to /dev/null */
+} qc_exec_options;
+
+void qc_exec_options_default(qc_exec_options *o);
+
+/* A program run through `sh -c command`. Returns 0 once it has answered the hello, else -1
+ * with a message in err. */
+int qc_impl_exec(qc_impl *impl, const char *command, const qc_exec_options *o, char *err,
+                 size_t errcap);
+
+/* A C plugin, loaded by `qshcheck plugin-host` in a child process. self is the path of the
+ * running qshcheck. */
+int qc_impl_plugin(qc_impl *impl, const char *self, const char *plugin_path,
+                   const qc_exec_options *o, char *err, size_t errcap);
 
 #endif

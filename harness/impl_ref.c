@@ -12,8 +12,37 @@ void qc_answer_clear(qc_answer *ans) {
     memset(ans, 0, sizeof *ans);
 }
 
-static void ref_canonical(void *state, const qc_case *c, qc_answer *ans) {
-    qsh_ctx *ctx = state;
+int qc_answer_set_request(qc_answer *ans, const char *req, size_t n) {
+    free(ans->request);
+    ans->request = malloc(n + 1);
+    if (ans->request == NULL) {
+        return -1;
+    }
+    memcpy(ans->request, req, n);
+    ans->request[n] = '\0';
+    ans->request_len = n;
+    /* A method may hold '&' (it is a token character) but never '/', and a canonical URI
+     * starts with '/': the method ends at the first "&/". */
+    const char *a1 = NULL;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (req[i] == '&' && req[i + 1] == '/') {
+            a1 = req + i;
+            break;
+        }
+    }
+    if (a1 == NULL) {
+        a1 = memchr(req, '&', n);
+    }
+    ans->method_len = a1 ? (size_t)(a1 - req) : n;
+    ans->uri_off = a1 ? ans->method_len + 1 : n;
+    const char *a2 = a1 ? memchr(a1 + 1, '&', n - ans->uri_off) : NULL;
+    ans->uri_len = a2 ? (size_t)(a2 - (a1 + 1)) : n - ans->uri_off;
+    ans->query_off = a2 ? ans->uri_off + ans->uri_len + 1 : n;
+    ans->query_len = n - ans->query_off;
+    return 0;
+}
+
+static void ref_one(qsh_ctx *ctx, const qc_case *c, qc_answer *ans) {
     qsh_request req;
     qsh_canonical parts;
     memset(ans, 0, sizeof *ans);
@@ -40,6 +69,7 @@ static void ref_canonical(void *state, const qc_case *c, qc_answer *ans) {
         return;
     }
     ans->outcome = QC_OUT_OK;
+    ans->has_qsh = 1;
     ans->request = buf;
     ans->request_len = parts.len;
     ans->method_len = parts.method_len;
@@ -49,14 +79,22 @@ static void ref_canonical(void *state, const qc_case *c, qc_answer *ans) {
     ans->query_len = parts.query_len;
 }
 
+static void ref_run(void *state, const qc_case *cases, size_t n, qc_answer *answers) {
+    for (size_t i = 0; i < n; i++) {
+        ref_one(state, &cases[i], &answers[i]);
+    }
+}
+
 static void ref_destroy(void *state) {
     qsh_ctx_free(state);
 }
 
 int qc_impl_ref(qc_impl *impl) {
-    impl->name = "reference";
+    memset(impl, 0, sizeof *impl);
+    snprintf(impl->name, sizeof impl->name, "reference");
+    snprintf(impl->version, sizeof impl->version, "libqsh");
     impl->state = qsh_ctx_new();
-    impl->canonical = ref_canonical;
+    impl->run = ref_run;
     impl->destroy = ref_destroy;
     return impl->state ? 0 : -1;
 }

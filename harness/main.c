@@ -12,6 +12,7 @@ static const char usage[] =
     "  qsh        print the query string hash of METHOD TARGET\n"
     "  run        run vector files against the reference implementation\n"
     "  lint       check vector files against their schema and their own hashes\n"
+    "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
     "\n"
     "`qshcheck COMMAND --help` describes each command.\n"
     "\n"
@@ -38,6 +39,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "lint") == 0) {
         return cmd_lint(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "plugin-host") == 0) {
+        return cmd_plugin_host(argc - 1, argv + 1);
     }
     return cli_usage_error(usage, "unknown command '%s'", cmd);
 }

@@ -1,0 +1,142 @@
+/* `qshcheck plugin-host LIB`: loads a C plugin and serves it over the line protocol on stdin and
+ * stdout. `qshcheck run --plugin LIB` starts it as a child process, so that a crash in the
+ * plugin ends only this process. Not meant to be run by hand, though it can be, to debug a
+ * plugin by typing requests. */
+#include <dlfcn.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "protocol.h"
+#include "qshcheck/plugin.h"
+
+static qshcheck_str str_of(json_t *j, const char *key) {
+    json_t *v = json_object_get(j, key);
+    qshcheck_str s = {"", 0};
+    if (json_is_string(v)) {
+        s.p = json_string_value(v);
+        s.n = json_string_length(v);
+    }
+    return s;
+}
+
+/* Answers one request line; returns the malloc'd answer (without newline) or NULL. */
+static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t n) {
+    json_error_t je;
+    json_t *j = json_loadb(line, n, JSON_ALLOW_NUL, &je);
+    json_t *out = NULL;
+    if (j == NULL || !json_is_integer(json_object_get(j, "id"))) {
+        json_decref(j);
+        return NULL;
+    }
+    json_int_t id = json_integer_value(json_object_get(j, "id"));
+    const char *op = json_string_value(json_object_get(j, "op"));
+    qshcheck_request req = {str_of(j, "method"),
+                            str_of(j, "target"),
+                            str_of(j, "baseUrl"),
+                            str_of(j, "profile"),
+                            str_of(j, "body"),
+                            str_of(j, "contentType"),
+                            json_object_get(j, "body") != NULL};
+    char err[256] = "";
+    if (op != NULL && strcmp(op, "canonical") == 0 && pl->canonical != NULL) {
+        size_t cap = 4096, len = 0;
+        char *buf = NULL;
+        int rc;
+        do {
+            char *grown = realloc(buf, cap *= 2);
+            if (grown == NULL) {
+                free(buf);
+                json_decref(j);
+                return NULL;
+            }
+            buf = grown;
+            rc = pl->canonical(&req, buf, cap, &len, err, sizeof err);
+        } while (rc == QSHCHECK_TOO_SMALL && cap < (size_t)1 << 30);
+        if (rc == QSHCHECK_OK && len <= cap) {
+            out = json_pack("{s:I, s:{s:s%}}", "id", id, "result", "canonicalRequest", buf, len);
+        } else {
+            out =
+                json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
+        }
+        free(buf);
+    } else if (op != NULL && strcmp(op, "qsh") == 0 && pl->qsh != NULL) {
+        char hex[65] = "";
+        if (pl->qsh(&req, hex, err, sizeof err) == QSHCHECK_OK) {
+            hex[64] = '\0';
+            out = json_pack("{s:I, s:{s:s}}", "id", id, "result", "qsh", hex);
+        } else {
+            out =
+                json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
+        }
+    } else {
+        out = json_pack("{s:I, s:s}", "id", id, "skipped", "operation not offered by the plugin");
+    }
+    char *s = out ? json_dumps(out, JSON_COMPACT) : NULL;
+    json_decref(out);
+    json_decref(j);
+    return s;
+}
+
+int cmd_plugin_host(int argc, char **argv) {
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs("usage: qshcheck plugin-host LIB.so   (started by `qshcheck run --plugin`)\n",
+              argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+        return argc == 2 && strcmp(argv[1], "--help") == 0 ? QC_EXIT_OK : QC_EXIT_USAGE;
+    }
+    void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        fprintf(stderr, "qshcheck plugin-host: cannot load %s: %s\n", argv[1], dlerror());
+        return QC_EXIT_IO;
+    }
+    qshcheck_plugin_v1_fn fn;
+    *(void **)&fn = dlsym(h, QSHCHECK_PLUGIN_SYMBOL);
+    const qshcheck_plugin_table_v1 *pl = fn ? fn() : NULL;
+    if (pl == NULL || pl->abi_version != QSHCHECK_PLUGIN_ABI ||
+        pl->struct_size < sizeof(qshcheck_plugin_table_v1) || pl->name == NULL) {
+        fprintf(stderr, "qshcheck plugin-host: %s has no %s, or a table of another ABI (want %u)\n",
+                argv[1], QSHCHECK_PLUGIN_SYMBOL, QSHCHECK_PLUGIN_ABI);
+        return QC_EXIT_IO;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        if (line[n - 1] == '\n') {
+            line[--n] = '\0';
+        }
+        json_error_t je;
+        json_t *j = json_loadb(line, (size_t)n, 0, &je);
+        const char *type = json_string_value(json_object_get(j, "type"));
+        if (type != NULL && strcmp(type, "hello") == 0) {
+            json_t *ops = json_array();
+            if (pl->canonical) {
+                json_array_append_new(ops, json_string("canonical"));
+            }
+            if (pl->qsh) {
+                json_array_append_new(ops, json_string("qsh"));
+            }
+            json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "type", "hello", "protocol",
+                                      QC_PROTOCOL_VERSION, "name", pl->name, "version",
+                                      pl->version ? pl->version : "", "operations", ops);
+            json_dumpf(hello, stdout, JSON_COMPACT);
+            json_decref(hello);
+        } else {
+            char *ans = serve(pl, line, (size_t)n);
+            if (ans == NULL) {
+                fprintf(stderr, "qshcheck plugin-host: cannot answer a request\n");
+                json_decref(j);
+                break;
+            }
+            fputs(ans, stdout);
+            free(ans);
+        }
+        json_decref(j);
+        fputc('\n', stdout);
+        fflush(stdout);
+    }
+    free(line);
+    return QC_EXIT_OK;
+}

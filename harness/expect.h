@@ -1,0 +1,49 @@
+/* Expected-failure lists: one entry a line, `KEY  # reason`, where KEY is FILE/TCID (the vector
+ * file's name without .json, and the case's tcId) and may use shell wildcards (`qsh_utf8/` then
+ * `*`). Blank lines and lines starting with '#' are ignored.
+ *
+ * A run fails on a failure no entry lists, and on an entry that no longer fails: an exact entry
+ * whose case passes, or a wildcard entry that matches no failing case of a file it covers. The
+ * run prints the exact lines to add and to remove. */
+#ifndef QC_EXPECT_H
+#define QC_EXPECT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct qc_expect_entry {
+    char *pattern;
+    char *reason;
+    int line;
+    int wildcard;
+    size_t failed_matches;  /* failing cases it covered */
+    size_t passed_matches;  /* passing cases it covered */
+    size_t skipped_matches; /* skipped cases it covered: neither stale nor confirmed */
+    int file_seen;          /* a file it could cover was run */
+} qc_expect_entry;
+
+typedef struct qc_expect {
+    char *path;
+    qc_expect_entry *e;
+    size_t n;
+    char **add; /* lines to add: failures no entry lists */
+    size_t nadd;
+} qc_expect;
+
+/* Loads a list. 0, or -1 with a message in err (unreadable file, a line without a key). */
+int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap);
+void qc_expect_free(qc_expect *x);
+
+/* The entry covering key ("qsh_path/17"), or NULL. */
+qc_expect_entry *qc_expect_match(qc_expect *x, const char *key);
+
+/* Notes that a vector file (its stem) was run, so that entries for it can be judged stale. */
+void qc_expect_file_run(qc_expect *x, const char *stem);
+
+/* Records a failure that no entry lists, with the line that would list it. */
+int qc_expect_add(qc_expect *x, const char *key, const char *why, const char *flags);
+
+/* Writes the lines to add and to remove; returns how many there are (0: the list is right). */
+size_t qc_expect_report(qc_expect *x, FILE *out);
+
+#endif

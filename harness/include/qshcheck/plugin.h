@@ -1,0 +1,63 @@
+/* The C plugin interface of qshcheck.
+ *
+ * A plugin is a shared library exporting one function, qshcheck_plugin_v1, that returns a
+ * table of function pointers. `qshcheck run --plugin lib.so` loads it in a child process
+ * (`qshcheck plugin-host lib.so`) and talks to that child over the line protocol of
+ * harness/PROTOCOL.md, so a plugin that crashes, hangs or corrupts memory fails the case it was
+ * given and is restarted, without taking the run down.
+ *
+ * Versioning: abi_version must be QSHCHECK_PLUGIN_ABI and struct_size the size the plugin was
+ * compiled with. Later versions only append members; the host reads only members that lie
+ * within struct_size. Strings are pointer + length and need not be NUL-terminated. */
+#ifndef QSHCHECK_PLUGIN_H
+#define QSHCHECK_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QSHCHECK_PLUGIN_ABI 1u
+
+typedef struct qshcheck_str {
+    const char *p;
+    size_t n;
+} qshcheck_str;
+
+typedef struct qshcheck_request {
+    qshcheck_str method;
+    qshcheck_str target;   /* request target as sent, or an absolute URL */
+    qshcheck_str base_url; /* empty for none */
+    qshcheck_str profile;  /* "server" or "product" */
+    qshcheck_str body;     /* only when has_body */
+    qshcheck_str content_type;
+    int has_body;
+} qshcheck_request;
+
+/* What a plugin function reports: QSHCHECK_OK with its output written, QSHCHECK_REJECTED with
+ * a status name (or any short reason) in err, QSHCHECK_TOO_SMALL when out cannot hold the
+ * result (the host retries with a larger buffer). */
+enum { QSHCHECK_OK = 0, QSHCHECK_REJECTED = 1, QSHCHECK_TOO_SMALL = 2 };
+
+typedef struct qshcheck_plugin_table_v1 {
+    uint32_t abi_version; /* QSHCHECK_PLUGIN_ABI */
+    uint32_t struct_size; /* sizeof(qshcheck_plugin_table_v1) as the plugin was compiled */
+    const char *name;
+    const char *version;
+    /* Either may be NULL when the plugin does not offer that operation. */
+    int (*canonical)(const qshcheck_request *req, char *out, size_t cap, size_t *len, char *err,
+                     size_t errcap);
+    int (*qsh)(const qshcheck_request *req, char hex[65], char *err, size_t errcap);
+} qshcheck_plugin_table_v1;
+
+/* The one exported symbol: returns the plugin's table (static storage). */
+typedef const qshcheck_plugin_table_v1 *(*qshcheck_plugin_v1_fn)(void);
+#define QSHCHECK_PLUGIN_SYMBOL "qshcheck_plugin_v1"
+const qshcheck_plugin_table_v1 *qshcheck_plugin_v1(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
