@@ -14,7 +14,8 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
-clang libclang-rt-14-dev llvm zip unzip"
+clang libclang-rt-14-dev llvm zip unzip libxml2-utils python3-jsonschema python3-junitparser
+python3-jira python3-requests"
 
 install_missing() {
     missing=""
@@ -23,13 +24,24 @@ install_missing() {
             missing="$missing $p"
         fi
     done
-    [ -z "$missing" ] && return 0
-    echo "dev.sh: installing:$missing"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+    # Node.js runs the adapters of npm libraries; a machine that has it already keeps its own.
+    command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+    command -v npm >/dev/null 2>&1 || missing="$missing npm"
+    if [ -n "$missing" ]; then
+        echo "dev.sh: installing:$missing"
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+    fi
+    # The npm libraries under test, pinned by the lock file.
+    lock=harness/adapters/node/package-lock.json
+    stamp=harness/adapters/node/node_modules/.qshcheck-lock
+    if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+        (cd harness/adapters/node && npm ci --no-audit --no-fund --loglevel=error)
+        cp "$lock" "$stamp"
+    fi
 }
 
 jobs() {

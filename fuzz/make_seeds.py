@@ -16,7 +16,7 @@ import sys
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
 VECTORS = os.path.join(ROOT, "vectors")
-TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema"]
+TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema", "fuzz_protocol"]
 MAX_SEED = 64 * 1024
 
 
@@ -53,6 +53,12 @@ def seeds(docs):
                 out["fuzz_path"].add(flag + base_path(t.get("baseUrl", "")).encode() + b"\n" + target)
                 fields = [t["method"], t["target"], t.get("baseUrl", ""), t.get("body", ""), t.get("contentType", "")]
                 out["fuzz_request"].add(flag + b"\xff".join(x.encode() for x in fields))
+                if t["result"] == "invalid":
+                    answer = {"id": t["tcId"], "error": {"status": t["status"], "message": t["comment"]}}
+                else:
+                    answer = {"id": t["tcId"], "result": {"canonicalRequest": t["canonicalRequest"], "qsh": t["qsh"]}}
+                if len(t["target"]) < 4096:
+                    out["fuzz_protocol"].add(json.dumps(answer).encode())
                 one = dict(doc, numberOfTests=1, testGroups=[dict(g, tests=[t])])
                 one["notes"] = {k: v for k, v in doc["notes"].items() if k in t["flags"]}
                 singles.append(json.dumps(one).encode())
@@ -63,6 +69,9 @@ def seeds(docs):
     for s in singles[:: max(1, len(singles) // 20)]:
         out["fuzz_schema"].add(schema + b"\x00" + s)
     out["fuzz_schema"].add(b'{"$defs":{"a":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}\x00{}')
+    out["fuzz_protocol"].add(b'{"type":"hello","protocol":1,"name":"x","version":"1","operations":["canonical","qsh"],"profiles":["server"]}')
+    out["fuzz_protocol"].add(b'{"id":3,"skipped":"no"}')
+    out["fuzz_protocol"].add(b'{"id":4,"result":{"qsh":"' + b"a" * 64 + b'"}}')
     out["fuzz_schema"].add(b'{"anyOf":[{"anyOf":[{"type":"string"},{"pattern":"^(a|b)*$"}]},{"not":{}}]}\x00"abab"')
     return out
 

@@ -246,12 +246,15 @@ int cmd_run(int argc, char **argv) {
         }
     }
     if (rc == QC_EXIT_OK) {
+        /* The list's verdict comes before the closing line, which stays the last line. */
+        if (exp != NULL) {
+            fflush(stdout);
+            if (qc_expect_report(exp, o.format == QC_FORMAT_TEXT ? stdout : stderr) > 0) {
+                rc = QC_EXIT_FAIL;
+            }
+        }
         qc_report_end(&rep);
         if (rep.failed > 0) {
-            rc = QC_EXIT_FAIL;
-        }
-        if (exp != NULL &&
-            qc_expect_report(exp, o.format == QC_FORMAT_TEXT ? stdout : stderr) > 0) {
             rc = QC_EXIT_FAIL;
         }
     } else {

@@ -49,7 +49,13 @@ int qc_proto_parse_hello(const char *line, size_t n, qc_hello *h, char *err, siz
         if (!json_is_array(profiles)) {
             h->profiles = QC_PROFILE_SERVER_BIT | QC_PROFILE_PRODUCT_BIT;
         }
-        rc = 0;
+        if (h->ops == 0) {
+            snprintf(err, errcap, "the hello offers no operation qshcheck knows (canonical, qsh)");
+        } else if (h->profiles == 0) {
+            snprintf(err, errcap, "the hello's profiles name neither server nor product");
+        } else {
+            rc = 0;
+        }
     }
     json_decref(j);
     return rc;
@@ -96,8 +102,9 @@ static int is_hex64(json_t *s) {
     if (!json_is_string(s) || json_string_length(s) != 64) {
         return 0;
     }
-    for (const char *p = json_string_value(s); *p; p++) {
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) {
+    const char *p = json_string_value(s);
+    for (size_t i = 0; i < 64; i++) { /* by length: the string may hold a NUL */
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) {
             return 0;
         }
     }

@@ -200,8 +200,36 @@ def test_reports(tmp):
           and "killed by signal" in doc["failures"][0]["actual"]["status"], "json report")
 
 
+def test_message_schemas(tmp):
+    """Every line both sides wrote validates against its schema in harness/protocol/."""
+    rec = os.path.join(tmp, "record.txt")
+    files = [os.path.join(VECTORS, f) for f in ("qsh_form_body.json", "qsh_invalid.json", "qsh_utf8.json")]
+    rc, out, err = qc("run", "--exec", MISBEHAVE + " --record " + rec, *files)
+    check(rc == 0, "recorded run passes")
+    code = r"""
+import json, sys, jsonschema
+d = sys.argv[1]
+schemas = {n: json.load(open(d + "/" + n + ".schema.json")) for n in
+           ("hello-harness", "hello-implementation", "request", "answer")}
+counts = {}
+for line in open(sys.argv[2]):
+    side, msg = line[:2], json.loads(line[2:])
+    hello = msg.get("type") == "hello"
+    name = ("hello-harness" if hello else "request") if side == "< " else ("hello-implementation" if hello else "answer")
+    jsonschema.validate(msg, schemas[name])
+    counts[name] = counts.get(name, 0) + 1
+print(" ".join("%s=%d" % kv for kv in sorted(counts.items())))
+"""
+    p = subprocess.run(["/usr/bin/python3", "-c", code, os.path.join(os.path.dirname(HERE), "harness", "protocol"), rec],
+                       capture_output=True, text=True)
+    check(p.returncode == 0 and "request=" in p.stdout and "answer=" in p.stdout,
+          "every message validates against its schema (apt-get install python3-jsonschema): %r %r"
+          % (p.stdout, p.stderr[-300:]))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        test_message_schemas(tmp)
         test_misbehaving_program(tmp)
         test_start_failures()
         test_plugins(tmp)

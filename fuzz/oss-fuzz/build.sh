@@ -5,8 +5,8 @@
 # linked statically so that the binaries run on OSS-Fuzz's runner image, which lacks them.
 # Runs from the project's root ($SRC/qshcheck).
 
-TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema"
-NEEDS_HARNESS="fuzz_vectors fuzz_schema"
+TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol"
+NEEDS_HARNESS="fuzz_vectors fuzz_schema fuzz_protocol"
 INC="-Iref/include -Iref/src -Iharness -Ifuzz $(pkg-config --cflags jansson)"
 LIBS="-Wl,-Bstatic -ljansson -lcrypto -Wl,-Bdynamic -ldl -pthread"
 OBJ=$WORK/qshcheck-obj

@@ -7,7 +7,8 @@ the independent oracle, except on targets containing a trigger word:
   WRONGID answers with another id        FLOOD    prints 80 MiB without a newline
   NOANSWER answers nothing (and goes on) SKIPME   answers "skipped"
 
-With --bad-hello it answers the hello with garbage; with --slow-start it waits 2 s first.
+With --bad-hello it answers the hello with garbage; with --slow-start it waits 2 s first;
+with --record FILE it appends every line it reads and writes to FILE ("< " and "> " first).
 """
 
 import json
@@ -48,20 +49,33 @@ def answer(req):
         return json.dumps({"id": rid, "error": {"status": r.status}})
 
 
+RECORD = sys.argv[sys.argv.index("--record") + 1] if "--record" in sys.argv else None
+
+
+def record(prefix, line):
+    if RECORD:
+        with open(RECORD, "a") as f:
+            f.write(prefix + line.rstrip("\n") + "\n")
+
+
 def main():
     if "--slow-start" in sys.argv:
         time.sleep(2)
     for line in sys.stdin:
+        record("< ", line)
         req = json.loads(line)
         if req.get("type") == "hello":
             if "--bad-hello" in sys.argv:
                 print("hello?", flush=True)
                 continue
-            print(json.dumps({"type": "hello", "protocol": 1, "name": "misbehave", "version": "1",
-                              "operations": ["canonical"]}), flush=True)
+            hello = json.dumps({"type": "hello", "protocol": 1, "name": "misbehave", "version": "1",
+                                "operations": ["canonical"]})
+            record("> ", hello)
+            print(hello, flush=True)
             continue
         out = answer(req)
         if out is not None:
+            record("> ", out)
             print(out, flush=True)
         else:
             sys.stdout.flush()

@@ -48,7 +48,18 @@ MISTAKES = {
     "NameCharsToUnderscore": "'.' and ' ' in names become '_' (PHP's parse_str)",
     "DoubleEncoded": "already percent-encoded names and values are encoded again",
     "MethodNotUppercased": "the method is hashed in the case it was given",
+    # Found in real libraries by this suite, beyond SPEC.md section 3.
+    "BodyIgnoredWithQuery": "the form body counts only when the query is empty",
+    "BasePathCutByLength": "as many characters as the base path has are cut from the path, unchecked",
+    "ProductPathNotDecoded": "the product profile hashes the path as sent instead of decoded",
+    "ParameterLimit1000": "only the first 1000 parameters are kept (Node's querystring maxKeys)",
+    "EmptyNameKept": "a parameter with an empty name (=v) is hashed instead of dropped",
+    "LeadingSlashNotAdded": "the URI is not given a leading '/', nor '/' when it is empty",
 }
+
+# The mistakes of SPEC.md section 3; each must be caught by a `valid` case. The others may be
+# caught by `acceptable` cases, where the rules leave the reference a choice.
+SPEC_MISTAKES = frozenset(list(MISTAKES)[:list(MISTAKES).index("BodyIgnoredWithQuery")])
 
 
 class Reject(Exception):
@@ -144,6 +155,8 @@ def _is_array_index(name):
 def _params(data, mistakes, out):
     """Appends (decoded name bytes, decoded value bytes, had '=') for each piece of data."""
     pieces = re.split("[&;]", data) if "SemicolonSeparator" in mistakes else data.split("&")
+    if "ParameterLimit1000" in mistakes:
+        pieces = [p for p in pieces if p != ""][:1000]
     for piece in pieces:
         if piece == "":
             continue
@@ -158,7 +171,7 @@ def _params(data, mistakes, out):
         _utf8(dv)
         if "DoubleEncoded" in mistakes:
             dn, dv = name.encode(), value.encode()
-        if dn == b"":
+        if dn == b"" and "EmptyNameKept" not in mistakes:
             continue
         if "NameCharsToUnderscore" in mistakes:
             dn = dn.replace(b".", b"_").replace(b" ", b"_")
@@ -222,7 +235,8 @@ def canonical(method, target, base_url="", profile="server", body=None, content_
     rest = rest.split("#", 1)[0]
     path, _, query = rest.partition("?")
 
-    decode_path = profile == "product" or "ServerPathDecoded" in mistakes or "ServerPathReencoded" in mistakes
+    decode_path = (profile == "product" and "ProductPathNotDecoded" not in mistakes) or \
+        (profile == "server" and ("ServerPathDecoded" in mistakes or "ServerPathReencoded" in mistakes))
     if decode_path:
         path = _utf8(_pct_decode(path, False))
         try:
@@ -234,9 +248,11 @@ def canonical(method, target, base_url="", profile="server", body=None, content_
     else:
         _pct_check(path)
 
-    base_path = base_path.rstrip("/")
+    raw_base_path, base_path = base_path, base_path.rstrip("/")
     if base_path and "ContextPathNotStripped" not in mistakes:
-        if "BasePathStringPrefix" in mistakes:
+        if "BasePathCutByLength" in mistakes:
+            path = path[len(raw_base_path):]
+        elif "BasePathStringPrefix" in mistakes:
             if path.startswith(base_path):
                 path = path[len(base_path) :]
         elif path == base_path or path.startswith(base_path + "/"):
@@ -245,7 +261,7 @@ def canonical(method, target, base_url="", profile="server", body=None, content_
         path = path.rstrip("/")
     elif "TrailingSlashKept" not in mistakes and len(path) > 1 and path.endswith("/"):
         path = path[:-1]
-    if not path.startswith("/"):
+    if not path.startswith("/") and "LeadingSlashNotAdded" not in mistakes:
         path = "/" + path
     if "RawAmpersandInPath" not in mistakes:
         path = path.replace("&", "%26")
@@ -255,6 +271,8 @@ def canonical(method, target, base_url="", profile="server", body=None, content_
         _params(query, mistakes, params)
     else:  # still a request the server would reject
         _params(query, frozenset(), [])
+    if "BodyIgnoredWithQuery" in mistakes and params:
+        with_body = False
     if with_body and "QueryIgnored" not in mistakes:
         _params(body, mistakes, params)
 

@@ -19,6 +19,12 @@ NOTES = {
     # Known mistakes of real implementations (SPEC.md section 3).
     "ContextPathNotStripped": note(M, "The base URL's path (Confluence Cloud's /wiki) is hashed instead of stripped: /wiki/rest/api/content hashes as /rest/api/content.", JWT_DOC),
     "BasePathStringPrefix": note(M, "The base path is stripped as a string prefix: /wikipedia/x loses '/wiki'. It must be stripped only on a segment boundary.", BB_DOC),
+    "BasePathCutByLength": note(M, "As many characters as the base path has are cut from the path without checking that the path starts with it: /rest/api/2/myself under /wiki loses '/rest' (python3-jira's QshGenerator).", SPEC),
+    "BodyIgnoredWithQuery": note(M, "The form body counts only when the query is empty (atlassian-jwt's checkBodyForParams); a servlet merges both.", SPEC),
+    "ParameterLimit1000": note(M, "Only the first 1000 parameters are kept, as Node's querystring.parse does by default (maxKeys); the server hashes all of them.", "https://nodejs.org/api/querystring.html#querystringparsestr-sep-eq-options"),
+    "EmptyNameKept": note(M, "A parameter with an empty name (=v) is hashed as '=v'; the server's parameter parser drops it.", SPEC),
+    "LeadingSlashNotAdded": note(M, "The canonical URI is not given a leading '/', nor '/' when empty (rest/x stays rest/x).", BB_DOC),
+    "ProductPathNotDecoded": note(M, "An app verifying product-signed requests hashes the path as sent; the product hashed the decoded path (/my file(v2).png).", SPEC),
     "ServerPathDecoded": note(M, "The server profile hashes the percent-decoded path; a server hashes the path exactly as sent.", SPEC),
     "ServerPathReencoded": note(M, "The server profile decodes the path and encodes it again, changing escapes such as %7E and raw ':' or '@'.", SPEC),
     "AllTrailingSlashesRemoved": note(M, "Every trailing '/' is removed; exactly one must go (/p// is /p/).", BB_DOC),

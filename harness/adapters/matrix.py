@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Runs every adapter of harness/adapters/adapters.json against the corpus, explains each
+failure with the catalogue of known mistakes, and writes
+
+  docs/compatibility.md                      the compatibility matrix
+  harness/adapters/expected/<adapter>.txt    each adapter's expected-failure list
+
+    python3 harness/adapters/matrix.py [--qshcheck build/bin/qshcheck]
+    python3 harness/adapters/matrix.py --check   # exit 1 if a committed file is stale
+
+A failure is explained by the known mistake (or pair of mistakes) that, applied to the
+independent oracle in tests/oracle/, produces exactly the library's canonical request; by the
+reference's decision the library does not share (an input the rules reject that the library
+canonicalizes); or it stays unexplained, with both canonical requests shown.
+"""
+
+import collections
+import itertools
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
+import qsh_oracle  # noqa: E402
+
+VECTORS = os.path.join(ROOT, "vectors")
+EXPECTED = os.path.join(ROOT, "harness", "adapters", "expected")
+DOC = os.path.join(ROOT, "docs", "compatibility.md")
+
+
+def oracle(inp, mistakes=()):
+    try:
+        return "&".join(qsh_oracle.canonical(inp["method"], inp["target"], inp.get("baseUrl", ""),
+                                             inp["profile"], inp.get("body"), inp.get("contentType"),
+                                             mistakes))
+    except qsh_oracle.Reject:
+        return None
+
+
+def explain(f):
+    """(kind, label) for one failure of the JSON report."""
+    actual, expected = f["actual"], f["expected"]
+    if actual["outcome"] == "broken":
+        return "broken", "the library crashed or hung: " + actual["status"]
+    if expected["result"] == "invalid":
+        decisions = [x for x in f["flags"] if x not in qsh_oracle.MISTAKES]
+        return "lenient", "canonicalizes input the rules reject (%s)" % ", ".join(decisions or ["invalid"])
+    if actual["outcome"] == "rejected":
+        return "rejects", "rejects a request the rules canonicalize"
+    got = actual.get("canonicalRequest")
+    if got is None:
+        return "unexplained", "a different qsh (no canonical request given)"
+    names = sorted(qsh_oracle.MISTAKES)
+    single = [m for m in names if oracle(f["input"], {m}) == got]
+    if single:
+        return "mistake", " or ".join(single)
+    for a, b in itertools.combinations(names, 2):
+        if oracle(f["input"], {a, b}) == got:
+            return "mistake", a + " + " + b
+    return "unexplained", "no known mistake, alone or in pairs, gives this canonical request"
+
+
+def run_adapter(qshcheck, adapter):
+    p = subprocess.run([qshcheck, "run", "--format", "json", "--hide-stderr", "--exec", adapter["command"], VECTORS],
+                       capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    if p.returncode not in (0, 1):
+        raise SystemExit("%s: qshcheck run failed (%d): %s" % (adapter["id"], p.returncode, p.stderr[-500:]))
+    return json.loads(p.stdout)
+
+
+def corpus_counts():
+    counts = {}
+    for name in sorted(os.listdir(VECTORS)):
+        if name.endswith(".json"):
+            with open(os.path.join(VECTORS, name)) as fh:
+                counts[name[:-5]] = json.load(fh)["numberOfTests"]
+    return counts
+
+
+def md(s):
+    return "`" + s.replace("`", "'") + "`" if s is not None else "(rejected)"
+
+
+def build(qshcheck):
+    with open(os.path.join(ROOT, "harness", "adapters", "adapters.json")) as fh:
+        adapters = json.load(fh)["adapters"]
+    counts = corpus_counts()
+    total = sum(counts.values())
+    results, expected_files = [], {}
+    for a in adapters:
+        rep = run_adapter(qshcheck, a)
+        fails = []
+        for f in rep["failures"]:
+            kind, label = explain(f)
+            fails.append((f, kind, label))
+        results.append((a, rep, fails))
+        lines = ["# Expected failures of %s, explained by the mistake each shows." % rep["implementation"],
+                 "# Written by harness/adapters/matrix.py; do not edit by hand."]
+        for f, kind, label in sorted(fails, key=lambda x: (x[0]["key"].split("/")[0], int(x[0]["key"].split("/")[1]))):
+            lines.append("%s  # %s" % (f["key"], label))
+        expected_files[a["id"]] = "\n".join(lines) + "\n"
+
+    out = ["# Compatibility matrix", "",
+           "Written by `python3 harness/adapters/matrix.py` from a run of every adapter in",
+           "[`harness/adapters/`](../harness/adapters/) against the corpus (%d cases). Do not edit by hand;" % total,
+           "a test fails when this file is stale.", "",
+           "| implementation | how it is called | passed | failed | skipped |", "| --- | --- | --- | --- | --- |"]
+    for a, rep, fails in results:
+        out.append("| %s | %s | %d | %d | %d |" % (rep["implementation"], a["calls"], rep["passed"], rep["failed"], rep["skipped"]))
+    out += ["", "## Passed cases per vector file", "",
+            "| file | cases | " + " | ".join(a["id"] for a, _, _ in results) + " |",
+            "| --- | --- | " + " | ".join("---" for _ in results) + " |"]
+    for stem, n in counts.items():
+        row = []
+        for a, rep, fails in results:
+            failed = sum(1 for f, _, _ in fails if f["key"].startswith(stem + "/"))
+            row.append("%d" % (n - failed))
+        out.append("| %s | %d | %s |" % (stem, n, " | ".join(row)))
+    out += ["", "Skipped cases count as passed here; a library that takes no `product` profile skips those."]
+    for a, rep, fails in results:
+        out += ["", "## %s" % rep["implementation"], "", "Called: %s." % a["calls"], ""]
+        groups = collections.OrderedDict()
+        for f, kind, label in fails:
+            groups.setdefault((kind, label), []).append(f)
+        order = {"mistake": 0, "lenient": 1, "rejects": 2, "unexplained": 3, "broken": 4}
+        if not groups:
+            out.append("Every case passes.")
+        for (kind, label), fs in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], -len(kv[1]), kv[0][1])):
+            f = fs[0]
+            head = {"mistake": "Mistake: **%s**" % label}.get(kind, label[0].upper() + label[1:])
+            if kind == "mistake":
+                desc = "; ".join(qsh_oracle.MISTAKES[m] for m in label.replace(" or ", " + ").split(" + "))
+                head += " (%s)" % desc
+            out.append("- %s. %d case%s: %s." % (head, len(fs), "" if len(fs) == 1 else "s",
+                                                ", ".join(x["key"] for x in fs[:12]) + (", ..." if len(fs) > 12 else "")))
+            inp = f["input"]
+            example = "%s %s" % (inp["method"], md(inp["target"]))
+            if inp.get("baseUrl"):
+                example += " with base URL %s" % md(inp["baseUrl"])
+            if inp.get("body") is not None:
+                example += " and body %s (%s)" % (md(inp["body"]), inp.get("contentType", ""))
+            want = f["expected"].get("canonicalRequest") or "rejected (" + f["expected"].get("status", "") + ")"
+            got = f["actual"].get("canonicalRequest") or f["actual"].get("status") or f["actual"].get("qsh")
+            out.append("  Example (%s profile): %s; expected %s, the library gives %s." %
+                       (inp["profile"], example, md(want) if "rejected" not in want else want, md(got)))
+    return "\n".join(out) + "\n", expected_files
+
+
+def main():
+    args = sys.argv[1:]
+    qshcheck = args[args.index("--qshcheck") + 1] if "--qshcheck" in args else os.path.join(ROOT, "build", "bin", "qshcheck")
+    doc, expected = build(qshcheck)
+    files = {DOC: doc}
+    files.update({os.path.join(EXPECTED, k + ".txt"): v for k, v in expected.items()})
+    if "--check" in args:
+        stale = []
+        for path, text in files.items():
+            try:
+                with open(path) as fh:
+                    if fh.read() != text:
+                        stale.append(os.path.relpath(path, ROOT))
+            except FileNotFoundError:
+                stale.append(os.path.relpath(path, ROOT))
+        if stale:
+            print("stale (run python3 harness/adapters/matrix.py): " + ", ".join(stale))
+            print("0 passed, 1 failed")
+            return 1
+        print("1 passed, 0 failed")
+        return 0
+    for path, text in files.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
