@@ -171,6 +171,9 @@ static int read_some(exec_state *s) {
 
 /* The next complete line (without its newline) or NULL; consume with take_line. */
 static char *peek_line(exec_state *s, size_t *n) {
+    if (s->rbuf == NULL || s->scanned >= s->rlen) {
+        return NULL;
+    }
     char *nl = memchr(s->rbuf + s->scanned, '\n', s->rlen - s->scanned);
     if (nl == NULL) {
         s->scanned = s->rlen;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "ascii.h"
 #include "ctx.h"
 #include "pct.h"
 #include "sort.h"
@@ -126,7 +127,23 @@ static void test_sort(void) {
     }
 }
 
+/* Every entry of the byte class tables agrees with the definitions they speed up. */
+static void test_byte_tables(void) {
+    int bad = 0;
+    for (int i = 0; i < 256; i++) {
+        unsigned char b = (unsigned char)i;
+        int hex = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+        bad += bc_is(b, QSH_BC_WIRE) != (b >= 0x21 && b <= 0x7E);
+        bad += bc_is(b, QSH_BC_UNRESERVED) != ascii_is_unreserved(b);
+        bad += bc_is(b, QSH_BC_TCHAR) != ascii_is_tchar(b);
+        bad += bc_is(b, QSH_BC_HEX) != hex;
+        bad += (qsh_hex_digit[b] == 0xFF ? -1 : qsh_hex_digit[b]) != ascii_hex_value(b);
+    }
+    CHECK(bad == 0);
+}
+
 int main(void) {
+    test_byte_tables();
     test_utf8();
     test_utf16_order();
     test_pct();

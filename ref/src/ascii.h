@@ -3,6 +3,34 @@
 #ifndef QSH_ASCII_H
 #define QSH_ASCII_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bits of qsh_byte_class, and the value of each hex digit (0xFF for other bytes). */
+enum { QSH_BC_WIRE = 1, QSH_BC_UNRESERVED = 2, QSH_BC_TCHAR = 4, QSH_BC_HEX = 8 };
+extern const unsigned char qsh_byte_class[256];
+extern const unsigned char qsh_hex_digit[256];
+
+static inline int bc_is(unsigned char b, unsigned bits) {
+    return (qsh_byte_class[b] & bits) != 0;
+}
+
+/* Word-at-a-time byte tests (SWAR) on 8 bytes loaded little- or big-endian alike: each returns
+ * non-zero when some byte of w has the property. A zero result is exact; a non-zero one may
+ * come from a borrow next to a byte that has it, so callers re-check byte by byte. */
+#define QSH_ONES UINT64_C(0x0101010101010101)
+#define QSH_HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t swar_has_byte(uint64_t w, unsigned char c) {
+    uint64_t x = w ^ (QSH_ONES * c);
+    return (x - QSH_ONES) & ~x & QSH_HIGHS;
+}
+
+/* A byte outside 0x21..0x7E: above 0x7E (the high bit, or +1 reaching it) or below 0x21. */
+static inline uint64_t swar_has_nonwire(uint64_t w) {
+    return (w | (w + QSH_ONES) | ((w - QSH_ONES * 0x21) & ~w)) & QSH_HIGHS;
+}
+
 static inline int ascii_is_alpha(unsigned char b) {
     return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z');
 }

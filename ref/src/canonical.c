@@ -1,4 +1,5 @@
 /* qsh_canonicalize and qsh_compute: validation in a fixed order, then the three parts. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static qsh_status check_method(const char *m, size_t n) {
         return QSH_E_METHOD_TOO_LONG;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!ascii_is_tchar((unsigned char)m[i])) {
+        if (!bc_is((unsigned char)m[i], QSH_BC_TCHAR)) {
             return QSH_E_METHOD_INVALID;
         }
     }
@@ -30,8 +31,16 @@ static qsh_status check_method(const char *m, size_t n) {
 }
 
 static int all_wire(const char *p, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (!ascii_is_wire((unsigned char)p[i])) {
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) { /* eight bytes at a time while all are wire bytes */
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (swar_has_nonwire(w)) {
+            break;
+        }
+    }
+    for (; i < n; i++) {
+        if (!bc_is((unsigned char)p[i], QSH_BC_WIRE)) {
             return 0;
         }
     }
@@ -46,7 +55,7 @@ static int body_applies(const qsh_request *req) {
         return 0;
     }
     qsh_cur ct = cur_make(req->content_type, req->content_type_len);
-    ct = cur_head(ct, cur_find_any(ct, ";", 1));
+    ct = cur_head(ct, cur_find(ct, (unsigned char)';'));
     while (!cur_eof(ct) && (ct.p[0] == ' ' || ct.p[0] == '\t')) {
         ct.p++;
     }

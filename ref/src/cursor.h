@@ -4,6 +4,7 @@
 #define QSH_CURSOR_H
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct qsh_cur {
     const unsigned char *p;
@@ -48,11 +49,16 @@ static inline qsh_cur cur_tail(qsh_cur c, size_t n) {
     return t;
 }
 
+/* Index of the first `b` in c, or cur_len(c) when there is none. */
+static inline size_t cur_find(qsh_cur c, unsigned char b) {
+    const unsigned char *q = cur_eof(c) ? NULL : memchr(c.p, b, cur_len(c));
+    return q ? (size_t)(q - c.p) : cur_len(c);
+}
+
 /* Takes the bytes before the first `sep` and advances *c past that separator. *found says
  * whether a separator was there; without one the whole rest is taken. */
 static inline qsh_cur cur_split(qsh_cur *c, unsigned char sep, int *found) {
-    char s = (char)sep;
-    size_t i = cur_find_any(*c, &s, 1);
+    size_t i = cur_find(*c, sep);
     qsh_cur head = cur_head(*c, i);
     *found = i < cur_len(*c);
     *c = cur_tail(*c, *found ? i + 1 : i);

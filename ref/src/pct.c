@@ -1,50 +1,85 @@
 #include "pct.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "ascii.h"
 
 qsh_status pct_check(qsh_cur s) {
-    for (const unsigned char *q = s.p; q < s.end; q++) {
-        if (*q != '%') {
-            continue;
-        }
-        if (s.end - q < 3 || ascii_hex_value(q[1]) < 0 || ascii_hex_value(q[2]) < 0) {
+    const unsigned char *q = s.p;
+    while ((q = memchr(q, '%', (size_t)(s.end - q))) != NULL) {
+        if (s.end - q < 3 || qsh_hex_digit[q[1]] == 0xFF || qsh_hex_digit[q[2]] == 0xFF) {
             return QSH_E_PERCENT_MALFORMED;
         }
-        q += 2;
+        q += 3;
     }
     return QSH_OK;
 }
 
 qsh_status pct_decode(qsh_cur s, int plus_is_space, unsigned char *out, size_t *out_len) {
-    size_t n = 0;
-    for (const unsigned char *q = s.p; q < s.end; q++) {
-        unsigned char b = *q;
-        if (b == '%') {
-            int hi, lo;
-            if (s.end - q < 3 || (hi = ascii_hex_value(q[1])) < 0 ||
-                (lo = ascii_hex_value(q[2])) < 0) {
-                return QSH_E_PERCENT_MALFORMED;
+    unsigned char *o = out;
+    const unsigned char *q = s.p, *end = s.end;
+    const unsigned char plus = plus_is_space ? '+' : '%'; /* '%' is handled first anyway */
+    while (q < end) {
+        if (end - q >= 8) { /* eight plain bytes at a time: no '%' and no '+' among them */
+            uint64_t w;
+            memcpy(&w, q, 8);
+            if (!swar_has_byte(w, '%') && !swar_has_byte(w, plus)) {
+                memcpy(o, q, 8);
+                o += 8;
+                q += 8;
+                continue;
             }
-            b = (unsigned char)(hi * 16 + lo);
-            q += 2;
-        } else if (b == '+' && plus_is_space) {
-            b = ' ';
         }
-        out[n++] = b;
+        unsigned char b = *q;
+        if (b != '%' && b != plus) { /* the common case: a byte copied as it is */
+            *o++ = b;
+            q++;
+            continue;
+        }
+        if (b == '+') {
+            *o++ = ' ';
+            q++;
+            continue;
+        }
+        unsigned hi, lo;
+        if (end - q < 3 || (hi = qsh_hex_digit[q[1]]) == 0xFF ||
+            (lo = qsh_hex_digit[q[2]]) == 0xFF) {
+            return QSH_E_PERCENT_MALFORMED;
+        }
+        *o++ = (unsigned char)(hi << 4 | lo);
+        q += 3;
     }
-    *out_len = n;
+    *out_len = (size_t)(o - out);
     return QSH_OK;
 }
 
 void pct_encode(qsh_wbuf *w, const unsigned char *in, size_t n) {
     static const char hex[] = "0123456789ABCDEF";
+    if (w->cap - w->len < 3 * n) { /* not sure to fit: the checked path */
+        for (size_t i = 0; i < n; i++) {
+            unsigned char b = in[i];
+            if (bc_is(b, QSH_BC_UNRESERVED)) {
+                wbuf_byte(w, b);
+            } else {
+                unsigned char esc[3] = {'%', (unsigned char)hex[b >> 4],
+                                        (unsigned char)hex[b & 15]};
+                wbuf_mem(w, esc, 3);
+            }
+        }
+        return;
+    }
+    unsigned char *o = w->p + w->len;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = in[i];
-        if (ascii_is_unreserved(b)) {
-            wbuf_byte(w, b);
+        if (bc_is(b, QSH_BC_UNRESERVED)) {
+            *o++ = b;
         } else {
-            unsigned char esc[3] = {'%', (unsigned char)hex[b >> 4], (unsigned char)hex[b & 15]};
-            wbuf_mem(w, esc, 3);
+            o[0] = '%';
+            o[1] = (unsigned char)hex[b >> 4];
+            o[2] = (unsigned char)hex[b & 15];
+            o += 3;
         }
     }
+    w->len = (size_t)(o - w->p);
 }

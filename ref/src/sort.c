@@ -26,6 +26,18 @@ static int param_cmp(const qsh_param *x, const qsh_param *y) {
 }
 
 void params_sort(qsh_param *a, qsh_param *tmp, size_t n) {
+    if (n <= 16) { /* insertion sort: fewer moves for the few parameters most requests have */
+        for (size_t i = 1; i < n; i++) {
+            qsh_param x = a[i];
+            size_t j = i;
+            while (j > 0 && param_cmp(&x, &a[j - 1]) < 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
     qsh_param *src = a, *dst = tmp;
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {

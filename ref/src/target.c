@@ -24,11 +24,11 @@ static size_t scheme_length(qsh_cur t) {
 static qsh_status authority_parse(qsh_cur a, qsh_origin *o, unsigned default_port) {
     size_t n = cur_len(a);
     size_t host_end = n;
-    if (n == 0 || cur_find_any(a, "@", 1) < n) {
+    if (n == 0 || cur_find(a, (unsigned char)'@') < n) {
         return QSH_E_URL_INVALID; /* empty host, or userinfo, which Connect never sends */
     }
     if (a.p[0] == '[') {
-        size_t close = cur_find_any(a, "]", 1);
+        size_t close = cur_find(a, (unsigned char)']');
         if (close == n) {
             return QSH_E_URL_INVALID;
         }
@@ -37,7 +37,7 @@ static qsh_status authority_parse(qsh_cur a, qsh_origin *o, unsigned default_por
             return QSH_E_URL_INVALID;
         }
     } else {
-        host_end = cur_find_any(a, ":", 1);
+        host_end = cur_find(a, (unsigned char)':');
     }
     if (host_end == 0 || (a.p[0] == '[' && host_end == 2)) {
         return QSH_E_URL_INVALID;

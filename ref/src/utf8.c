@@ -1,10 +1,23 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int utf8_valid(const unsigned char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
+        /* ASCII fast path: eight bytes at a time while none has its high bit set. */
+        while (n - i >= 8) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if (word & UINT64_C(0x8080808080808080)) {
+                break;
+            }
+            i += 8;
+        }
+        if (i >= n) {
+            break;
+        }
         unsigned char b = s[i];
         size_t need;
         unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */

@@ -1,0 +1,366 @@
+/* qshcheck-bench: the speed of the reference, measured against the floor of SHA-256 itself and
+ * against what users run today. Figures are medians of repeated runs in one process; the
+ * targets (docs/PERFORMANCE.md) are printed beside them, never asserted on time, since shared
+ * machines are noisy. The one figure that does not depend on time, heap allocations per qsh
+ * in steady state, makes the program exit 1 when it is not zero.
+ *
+ *   qshcheck-bench [--quick] [--compare-node] [REQUESTS.json]
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "impl.h"
+#include "qsh/qsh.h"
+#include "vectors.h"
+
+#ifndef QSHCHECK_SOURCE_DIR
+#define QSHCHECK_SOURCE_DIR "."
+#endif
+
+/* Heap allocations are counted by interposing the allocator (glibc's __libc_* functions stay
+ * reachable), so OpenSSL's and jansson's allocations count too. */
+extern void *__libc_malloc(size_t n);
+extern void *__libc_calloc(size_t n, size_t m);
+extern void *__libc_realloc(void *p, size_t n);
+static size_t allocations;
+void *malloc(size_t n) {
+    allocations++;
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m) {
+    allocations++;
+    return __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n) {
+    allocations++;
+    return __libc_realloc(p, n);
+}
+
+static double now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, size_t n) {
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+typedef struct mix {
+    qsh_request *req;
+    char **canon;
+    size_t *canon_len;
+    size_t n;
+    size_t bytes; /* canonical bytes in one pass over the mix */
+    json_t *doc;
+} mix;
+
+static const char *str(json_t *o, const char *k, const char *dflt) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+static int load_mix(const char *path, mix *m, qsh_ctx *ctx) {
+    json_error_t je;
+    memset(m, 0, sizeof *m);
+    m->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *reqs = json_object_get(m->doc, "requests");
+    if (!json_is_array(reqs) || json_array_size(reqs) == 0) {
+        fprintf(stderr, "qshcheck-bench: cannot read the request mix %s: %s\n", path,
+                m->doc ? "no requests" : je.text);
+        return -1;
+    }
+    m->n = json_array_size(reqs);
+    m->req = calloc(m->n, sizeof *m->req);
+    m->canon = calloc(m->n, sizeof *m->canon);
+    m->canon_len = calloc(m->n, sizeof *m->canon_len);
+    for (size_t i = 0; i < m->n; i++) {
+        json_t *r = json_array_get(reqs, i);
+        qsh_request *q = &m->req[i];
+        q->method = str(r, "method", "GET");
+        q->method_len = strlen(q->method);
+        q->target = str(r, "target", "/");
+        q->target_len = strlen(q->target);
+        q->base_url = str(r, "baseUrl", "");
+        q->base_url_len = strlen(q->base_url);
+        q->profile = strcmp(str(r, "profile", "server"), "product") == 0 ? QSH_PROFILE_PRODUCT
+                                                                         : QSH_PROFILE_SERVER;
+        q->body = str(r, "body", NULL);
+        q->body_len = q->body ? strlen(q->body) : 0;
+        q->content_type = str(r, "contentType", NULL);
+        q->content_type_len = q->content_type ? strlen(q->content_type) : 0;
+        size_t cap = qsh_canonical_bound(q);
+        qsh_canonical parts;
+        m->canon[i] = malloc(cap);
+        if (m->canon[i] == NULL || qsh_canonicalize(ctx, q, m->canon[i], cap, &parts) != QSH_OK) {
+            fprintf(stderr, "qshcheck-bench: request %zu (%s) does not canonicalize\n", i,
+                    str(r, "name", "?"));
+            return -1;
+        }
+        m->canon_len[i] = parts.len;
+        m->bytes += parts.len;
+    }
+    return 0;
+}
+
+enum { OP_QSH, OP_SHA, OP_CANON };
+
+/* Median ns per request of `op` over the mix, from `reps` timed passes of `iters` each. */
+static double time_mix(mix *m, qsh_ctx *ctx, int op, int reps, int iters, char *buf, size_t cap) {
+    double *samples = malloc((size_t)reps * sizeof *samples);
+    char hex[QSH_HEX_SIZE];
+    qsh_canonical parts;
+    unsigned sink = 0;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_ns();
+        for (int it = 0; it < iters; it++) {
+            for (size_t i = 0; i < m->n; i++) {
+                qsh_status st = QSH_OK;
+                if (op == OP_QSH) {
+                    st = qsh_compute(ctx, &m->req[i], hex);
+                } else if (op == OP_SHA) {
+                    st = qsh_sha256_hex(ctx, m->canon[i], m->canon_len[i], hex);
+                } else {
+                    st = qsh_canonicalize(ctx, &m->req[i], buf, cap, &parts);
+                    hex[0] = buf[parts.len / 2];
+                }
+                sink += (unsigned)st + (unsigned char)hex[0];
+            }
+        }
+        samples[r] = (now_ns() - t0) / ((double)iters * (double)m->n);
+    }
+    double med = median(samples, (size_t)reps);
+    free(samples);
+    if (sink == 0xFFFFFFFFu) {
+        printf("%u\n", sink); /* keeps the work from being optimized away */
+    }
+    return med;
+}
+
+/* A query of about `size` bytes: many names, some repeated, escaped bytes and UTF-8, in a
+ * shuffled order, so that decoding, encoding and sorting all do real work. */
+static char *make_query(size_t size, size_t *params) {
+    char *t = malloc(size + 256);
+    size_t n = (size_t)snprintf(t, size + 256, "/rest/api/2/search?");
+    unsigned seed = 2463534242u;
+    *params = 0;
+    while (n < size) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        unsigned k = seed % 5000, v = seed / 5000 % 1000;
+        const char *val = (seed & 3) == 0   ? "caf%C3%A9+au+lait"
+                          : (seed & 3) == 1 ? "a%2Fb%20c"
+                                            : "plain";
+        n += (size_t)snprintf(t + n, size + 256 - n, "%sname_%u=%s-%u", *params ? "&" : "",
+                              k % (unsigned)(size / 24 + 1), val, v);
+        (*params)++;
+    }
+    return t;
+}
+
+static int run_child(char *const argv[], int quiet) {
+    fflush(stdout); /* or the child would write our buffered lines again */
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (quiet) {
+            freopen("/dev/null", "w", stdout);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void bin_path(char *out, size_t cap, const char *argv0, const char *name) {
+    const char *slash = strrchr(argv0, '/');
+    snprintf(out, cap, "%.*s/%s", slash ? (int)(slash - argv0) : 1, slash ? argv0 : ".", name);
+}
+
+/* Cases per second through the protocol, with a program that answers at once. */
+static double protocol_rate(const char *echo, int reps, size_t copies, size_t *ncases) {
+    cli_files list;
+    char err[512];
+    if (cli_files_expand(NULL, 0, &list, err, sizeof err) != 0) {
+        fprintf(stderr, "qshcheck-bench: %s\n", err);
+        return 0;
+    }
+    qc_file *files = calloc(list.count, sizeof *files);
+    size_t total = 0;
+    for (size_t f = 0; f < list.count; f++) {
+        if (qc_file_load(list.paths[f], &files[f], err, sizeof err) == 0) {
+            total += files[f].count;
+        }
+    }
+    qc_case *cases = calloc(total * copies, sizeof *cases);
+    size_t k = 0;
+    for (size_t c = 0; c < copies; c++) {
+        for (size_t f = 0; f < list.count; f++) {
+            for (size_t i = 0; i < files[f].count; i++) {
+                if (files[f].cases[i].target.n < 4096) { /* leave out the 1 MiB limit case */
+                    cases[k++] = files[f].cases[i];
+                }
+            }
+        }
+    }
+    *ncases = k;
+    qc_exec_options o;
+    qc_exec_options_default(&o);
+    qc_impl impl;
+    double rate = 0;
+    if (qc_impl_exec(&impl, echo, &o, err, sizeof err) != 0) {
+        fprintf(stderr, "qshcheck-bench: cannot start %s: %s\n", echo, err);
+    } else {
+        qc_answer *ans = calloc(k, sizeof *ans);
+        double *samples = malloc((size_t)reps * sizeof *samples);
+        for (int r = 0; r < reps; r++) {
+            double t0 = now_ns();
+            impl.run(impl.state, cases, k, ans);
+            samples[r] = (double)k / ((now_ns() - t0) / 1e9);
+            for (size_t i = 0; i < k; i++) {
+                qc_answer_clear(&ans[i]);
+            }
+        }
+        rate = median(samples, (size_t)reps);
+        free(samples);
+        free(ans);
+        impl.destroy(impl.state);
+    }
+    for (size_t f = 0; f < list.count; f++) {
+        qc_file_free(&files[f]);
+    }
+    free(files);
+    free(cases);
+    cli_files_free(&list);
+    return rate;
+}
+
+static const char *mark(int ok) {
+    return ok ? "meets the target" : "MISSES the target";
+}
+
+int main(int argc, char **argv) {
+    int quick = 0, compare_node = 0;
+    const char *path = QSHCHECK_SOURCE_DIR "/harness/bench/requests.json";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+        } else if (strcmp(argv[i], "--compare-node") == 0) {
+            compare_node = 1;
+        } else if (strcmp(argv[i], "--help") == 0) {
+            puts("usage: qshcheck-bench [--quick] [--compare-node] [REQUESTS.json]");
+            return 0;
+        } else {
+            path = argv[i];
+        }
+    }
+    int reps = quick ? 3 : 21, iters = quick ? 20 : 400;
+    qsh_ctx *ctx = qsh_ctx_new();
+    mix m;
+    if (ctx == NULL || load_mix(path, &m, ctx) != 0) {
+        return 3;
+    }
+    size_t cap = 1 << 20;
+    char *buf = malloc(cap);
+    printf("request mix: %zu requests from %s, %.0f canonical bytes on average\n", m.n, path,
+           (double)m.bytes / (double)m.n);
+
+    /* Warm up, then count allocations over steady-state calls. */
+    time_mix(&m, ctx, OP_QSH, 1, 50, buf, cap);
+    char hex[QSH_HEX_SIZE];
+    size_t before = allocations;
+    for (int it = 0; it < 100; it++) {
+        for (size_t i = 0; i < m.n; i++) {
+            if (qsh_compute(ctx, &m.req[i], hex) != QSH_OK) {
+                return 3;
+            }
+        }
+    }
+    double allocs = (double)(allocations - before) / (100.0 * (double)m.n);
+
+    double t_qsh = time_mix(&m, ctx, OP_QSH, reps, iters, buf, cap);
+    double t_sha = time_mix(&m, ctx, OP_SHA, reps, iters, buf, cap);
+    double t_can = time_mix(&m, ctx, OP_CANON, reps, iters, buf, cap);
+    printf("qsh, whole pipeline:        %8.1f ns per request\n", t_qsh);
+    printf("SHA-256 + hex alone (floor): %7.1f ns per request\n", t_sha);
+    printf("canonicalization alone:     %8.1f ns per request\n", t_can);
+    printf("pipeline / floor:           %8.2f   (target <= 2.00: %s)\n", t_qsh / t_sha,
+           mark(t_qsh / t_sha <= 2.0));
+    printf("heap allocations per qsh:   %8.2f   (target 0: %s)\n", allocs, mark(allocs == 0));
+
+    double per_byte[3];
+    const size_t sizes[3] = {1024, 16 * 1024, 64 * 1024};
+    for (int s = 0; s < 3; s++) {
+        size_t params;
+        char *target = make_query(sizes[s], &params);
+        mix big = {0};
+        qsh_request r = {"GET", 3,    target, strlen(target), "", 0, QSH_PROFILE_SERVER, NULL,
+                         0,     NULL, 0};
+        big.req = &r;
+        big.n = 1;
+        int it = (int)(quick ? 4 : 4 * (64 * 1024 / sizes[s]) + 20);
+        double t = time_mix(&big, ctx, OP_QSH, reps, it, buf, cap);
+        per_byte[s] = t / (double)r.target_len;
+        printf("query of %6zu bytes, %4zu parameters: %8.2f ns per byte\n", r.target_len, params,
+               per_byte[s]);
+        free(target);
+    }
+    printf("64 KiB per byte / 1 KiB per byte: %.2f   (target <= 2.00: %s)\n",
+           per_byte[2] / per_byte[0], mark(per_byte[2] / per_byte[0] <= 2.0));
+
+    char echo[4096], self[4096];
+    bin_path(echo, sizeof echo, argv[0], "qshcheck-echo-impl");
+    size_t ncases = 0;
+    double rate = protocol_rate(echo, quick ? 1 : 5, quick ? 2 : 30, &ncases);
+    printf("protocol: %zu cases through a program that answers at once: %.0f cases per second "
+           "(target >= 20000: %s)\n",
+           ncases, rate, mark(rate >= 20000));
+    bin_path(self, sizeof self, argv[0], "qshcheck");
+    double *walls = malloc(5 * sizeof *walls);
+    int runs = quick ? 1 : 5, rc = 0;
+    for (int r = 0; r < runs; r++) {
+        char *args[] = {self, "run", NULL};
+        double t0 = now_ns();
+        rc |= run_child(args, 1);
+        walls[r] = (now_ns() - t0) / 1e6;
+    }
+    printf("full corpus run against the reference (qshcheck run): %.0f ms wall%s\n",
+           median(walls, (size_t)runs), rc ? " (the run FAILED)" : "");
+    free(walls);
+
+    if (compare_node) {
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "node %s/harness/bench/atlassian-jwt-bench.js %s",
+                 QSHCHECK_SOURCE_DIR, path);
+        fflush(stdout);
+        FILE *p = popen(cmd, "r");
+        double node_ns = 0;
+        char line[512];
+        while (p != NULL && fgets(line, sizeof line, p) != NULL) {
+            fputs(line, stdout);
+            sscanf(line, "atlassian-jwt: %lf ns per qsh", &node_ns);
+        }
+        if (p == NULL || pclose(p) != 0 || node_ns <= 0) {
+            printf("atlassian-jwt: could not be measured (run npm ci in harness/adapters/node)\n");
+            rc = 1;
+        } else {
+            printf("speed-up over atlassian-jwt: %.1fx   (target >= 20: %s)\n", node_ns / t_qsh,
+                   mark(node_ns / t_qsh >= 20));
+        }
+    }
+    return allocs == 0 && rc == 0 ? 0 : 1;
+}
