@@ -12,14 +12,14 @@ cov=$(command -v llvm-cov || command -v llvm-cov-14)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 flags="-O0 -g -std=c11 -fprofile-instr-generate -fcoverage-mapping"
-inc="-I$root/ref/include -I$root/ref/src -I$root/harness -I$root/fuzz $(pkg-config --cflags jansson)"
+inc="-I$root/ref/include -I$root/ref/src -I$root/harness -I$root/harness/include -I$root/fuzz $(pkg-config --cflags jansson)"
 harness=""
 for f in "$root"/harness/*.c; do
     [ "$(basename "$f")" = main.c ] || harness="$harness $f"
 done
 bins=""
 cp "$root/vectors/schema/qsh_canonical_v1.schema.json" "$work/"
-for t in fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol; do
+for t in fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_token_verify fuzz_token_roundtrip; do
     # shellcheck disable=SC2086
     clang $flags -D_POSIX_C_SOURCE=200809L -DQSHCHECK_VECTORS_DIR='"vectors"' $inc \
         "$root/fuzz/$t.c" "$root/fuzz/replay.c" "$root"/ref/src/*.c $harness \

@@ -16,8 +16,29 @@ import sys
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
 VECTORS = os.path.join(ROOT, "vectors")
-TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema", "fuzz_protocol"]
+TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema", "fuzz_protocol",
+           "fuzz_token_verify", "fuzz_token_roundtrip"]
 MAX_SEED = 64 * 1024
+
+
+def token_seeds(out):
+    """Tokens of the token vectors, for the verifier (as both carriages and every kind), and
+    claims texts for the round trip."""
+    for path in sorted(glob.glob(os.path.join(VECTORS, "token_*.json"))):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        kinds = {"module": 0, "webhook": 1, "context": 2, "install": 3, "app-to-product": 4}
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                tok = t.get("token")
+                if tok is None or len(tok) > 8200:
+                    continue
+                k = kinds[t["kind"]]
+                out["fuzz_token_verify"].add(bytes([k | 0x80]) + tok.encode())
+                out["fuzz_token_verify"].add(bytes([k]) + tok.encode())
+    out["fuzz_token_roundtrip"].add(b"\x10\x00\x20\x00\x00\x00\x00\x00jira:7f3c9a10-tenant\xff557058:user\xffclient-key\xff{\"user\":{\"accountId\":\"x\"}}")
+    out["fuzz_token_roundtrip"].add(b"\x00\x00\x01\x00\x00\x00\x00\x00jira:7f3c9a10-tenant")
+    out["fuzz_token_roundtrip"].add(b"\xff\xff\xff\xff\xff\x00\x00\x00caf\xc3\xa9\xff\xff\xff[1]")
 
 
 def load_tests():
@@ -68,6 +89,7 @@ def seeds(docs):
         schema = f.read()
     for s in singles[:: max(1, len(singles) // 20)]:
         out["fuzz_schema"].add(schema + b"\x00" + s)
+    token_seeds(out)
     out["fuzz_schema"].add(b'{"$defs":{"a":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}\x00{}')
     out["fuzz_protocol"].add(b'{"type":"hello","protocol":1,"name":"x","version":"1","operations":["canonical","qsh"],"profiles":["server"]}')
     out["fuzz_protocol"].add(b'{"id":3,"skipped":"no"}')

@@ -37,5 +37,6 @@ int cmd_canonical(int argc, char **argv, int want_qsh);
 int cmd_run(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_plugin_host(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif

@@ -62,6 +62,17 @@ static void check_case(lint_state *s, qsh_ctx *ctx, const qc_case *c, json_t *no
             lint_error(s, where, msg);
         }
     }
+    if (c->is_token) { /* the reason is a known reason code: a status name without QSH_E_ */
+        char name[128];
+        qsh_status st;
+        snprintf(name, sizeof name, "QSH_E_%.*s", (int)c->status.n, c->status.p);
+        int known = qsh_status_from_name(name, strlen(name), &st) && st != QSH_OK;
+        if (c->result == QC_INVALID ? !known
+                                    : !(c->status.n == 2 && memcmp(c->status.p, "OK", 2) == 0)) {
+            lint_error(s, where, "reason is not a known reason code (OK for a valid token)");
+        }
+        return;
+    }
     if (c->result == QC_INVALID) {
         qsh_status st;
         if (!qsh_status_from_name(c->status.p, c->status.n, &st) || st == QSH_OK) {

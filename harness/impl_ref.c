@@ -6,6 +6,7 @@
 #include "impl.h"
 #include "qsh/qsh.h"
 #include "request.h"
+#include "token_case.h"
 
 void qc_answer_clear(qc_answer *ans) {
     free(ans->request);
@@ -46,6 +47,14 @@ static void ref_one(qsh_ctx *ctx, const qc_case *c, qc_answer *ans) {
     qsh_request req;
     qsh_canonical parts;
     memset(ans, 0, sizeof *ans);
+    if (c->is_token) {
+        qsh_status st = qc_verify_case(ctx, c);
+        ans->outcome = st == QSH_OK ? QC_OUT_OK : QC_OUT_ERROR;
+        if (st != QSH_OK) {
+            snprintf(ans->status, sizeof ans->status, "%s", qsh_reason_code(st));
+        }
+        return;
+    }
     if (qc_request_from_case(c, &req) != 0) {
         ans->outcome = QC_OUT_ERROR;
         snprintf(ans->status, sizeof ans->status, "QSH_E_PROFILE_INVALID");

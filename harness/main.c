@@ -10,8 +10,9 @@ static const char usage[] =
     "commands:\n"
     "  canonical  print the canonical request of METHOD TARGET\n"
     "  qsh        print the query string hash of METHOD TARGET\n"
-    "  run        run vector files against the reference implementation\n"
+    "  run        run vector files against the reference or another implementation\n"
     "  lint       check vector files against their schema and their own hashes\n"
+    "  token      sign, verify or decode Connect JWTs\n"
     "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
     "\n"
     "`qshcheck COMMAND --help` describes each command.\n"
@@ -39,6 +40,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "lint") == 0) {
         return cmd_lint(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "token") == 0) {
+        return cmd_token(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "plugin-host") == 0) {
         return cmd_plugin_host(argc - 1, argv + 1);

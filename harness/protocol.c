@@ -40,6 +40,7 @@ int qc_proto_parse_hello(const char *line, size_t n, qc_hello *h, char *err, siz
             const char *s = json_is_string(o) ? json_string_value(o) : "";
             h->ops |= strcmp(s, "canonical") == 0 ? QC_OP_CANONICAL : 0;
             h->ops |= strcmp(s, "qsh") == 0 ? QC_OP_QSH : 0;
+            h->ops |= strcmp(s, "verify") == 0 ? QC_OP_VERIFY : 0;
         }
         json_array_foreach(profiles, i, o) {
             const char *s = json_is_string(o) ? json_string_value(o) : "";
@@ -50,7 +51,8 @@ int qc_proto_parse_hello(const char *line, size_t n, qc_hello *h, char *err, siz
             h->profiles = QC_PROFILE_SERVER_BIT | QC_PROFILE_PRODUCT_BIT;
         }
         if (h->ops == 0) {
-            snprintf(err, errcap, "the hello offers no operation qshcheck knows (canonical, qsh)");
+            snprintf(err, errcap,
+                     "the hello offers no operation qshcheck knows (canonical, qsh, verify)");
         } else if (h->profiles == 0) {
             snprintf(err, errcap, "the hello's profiles name neither server nor product");
         } else {
@@ -62,6 +64,9 @@ int qc_proto_parse_hello(const char *line, size_t n, qc_hello *h, char *err, siz
 }
 
 unsigned qc_proto_pick_op(const qc_hello *h, const qc_case *c) {
+    if (c->is_token) {
+        return h->ops & QC_OP_VERIFY;
+    }
     int product = c->profile.n == 7 && memcmp(c->profile.p, "product", 7) == 0;
     if (!(h->profiles & (product ? QC_PROFILE_PRODUCT_BIT : QC_PROFILE_SERVER_BIT))) {
         return 0;
@@ -73,10 +78,28 @@ unsigned qc_proto_pick_op(const qc_hello *h, const qc_case *c) {
 }
 
 char *qc_proto_request(long long id, unsigned op, const qc_case *c, size_t *len) {
-    json_t *j = json_pack("{s:I, s:s, s:s%, s:s%, s:s%, s:s%}", "id", (json_int_t)id, "op",
-                          op == QC_OP_CANONICAL ? "canonical" : "qsh", "method", c->method.p,
-                          c->method.n, "target", c->target.p, c->target.n, "baseUrl", c->base_url.p,
-                          c->base_url.n, "profile", c->profile.p, c->profile.n);
+    const char *name = op == QC_OP_CANONICAL ? "canonical" : op == QC_OP_QSH ? "qsh" : "verify";
+    json_t *j =
+        json_pack("{s:I, s:s, s:s%, s:s%, s:s%, s:s%}", "id", (json_int_t)id, "op", name, "method",
+                  c->method.p, c->method.n, "target", c->target.p, c->target.n, "baseUrl",
+                  c->base_url.p, c->base_url.n, "profile", c->profile.p, c->profile.n);
+    if (j != NULL && op == QC_OP_VERIFY) {
+        json_object_set_new(j, "kind", json_stringn(c->kind.p, c->kind.n));
+        json_object_set_new(j, "now", json_integer((json_int_t)c->now));
+        json_object_set_new(j, "leeway", json_integer((json_int_t)c->leeway));
+        if (c->has_authorization) {
+            json_object_set_new(j, "authorization",
+                                json_stringn(c->authorization.p, c->authorization.n));
+        }
+        if (c->has_audience) {
+            json_object_set_new(j, "audience", json_stringn(c->audience.p, c->audience.n));
+        }
+        if (c->has_client_key) {
+            json_object_set_new(j, "clientKey", json_stringn(c->client_key.p, c->client_key.n));
+        }
+        json_object_set(j, "secrets", c->secrets);
+        json_object_set(j, "publicKeys", c->public_keys);
+    }
     if (j != NULL && c->has_body) {
         json_object_set_new(j, "body", json_stringn(c->body.p, c->body.n));
         json_object_set_new(j, "contentType", json_stringn(c->content_type.p, c->content_type.n));
@@ -149,11 +172,16 @@ int qc_proto_parse_answer(const char *line, size_t n, long long *id, qc_answer *
     } else {
         json_t *req = json_object_get(result, "canonicalRequest");
         json_t *qsh = json_object_get(result, "qsh");
+        if (json_is_true(json_object_get(result, "valid")) && req == NULL && qsh == NULL) {
+            ans->outcome = QC_OUT_OK; /* a verify answer: the token is valid */
+            rc = 0;
+            goto done;
+        }
         if (!json_is_object(result) || (req == NULL && qsh == NULL) ||
             (req != NULL && !json_is_string(req)) || (qsh != NULL && !is_hex64(qsh))) {
             snprintf(err, errcap,
                      "answer %lld: result needs canonicalRequest (a string) and/or qsh (64 "
-                     "lowercase hex digits)",
+                     "lowercase hex digits), or valid: true",
                      *id);
             goto done;
         }

@@ -10,7 +10,7 @@
 
 #define QC_PROTOCOL_VERSION 1
 
-enum { QC_OP_CANONICAL = 1, QC_OP_QSH = 2 };
+enum { QC_OP_CANONICAL = 1, QC_OP_QSH = 2, QC_OP_VERIFY = 4 };
 enum { QC_PROFILE_SERVER_BIT = 1, QC_PROFILE_PRODUCT_BIT = 2 };
 
 typedef struct qc_hello {
@@ -34,8 +34,9 @@ char *qc_proto_request(long long id, unsigned op, const qc_case *c, size_t *len)
 int qc_proto_parse_answer(const char *line, size_t n, long long *id, qc_answer *ans, char *err,
                           size_t errcap);
 
-/* Which operation the harness asks for a case: canonical when offered (it shows where two
- * canonical requests part), else qsh, else 0. */
+/* Which operation the harness asks for a case: for a token case verify, when offered; for a
+ * qsh case canonical when offered (it shows where two canonical requests part), else qsh;
+ * else 0 (the case is skipped). */
 unsigned qc_proto_pick_op(const qc_hello *h, const qc_case *c);
 
 #endif

@@ -110,6 +110,12 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
         fprintf(o, " %s", json_string_value(flag));
     }
     fputs("\n  input:   ", o);
+    if (c->is_token) {
+        fprintf(o, " kind=%.*s now=%lld leeway=%lld", (int)c->kind.n, c->kind.p, c->now, c->leeway);
+        if (c->has_authorization) {
+            text_field(o, "authorization", c->authorization.p, c->authorization.n);
+        }
+    }
     text_field(o, "method", c->method.p, c->method.n);
     text_field(o, "target", c->target.p, c->target.n);
     if (c->base_url.n) {
@@ -123,6 +129,8 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
     fputc('\n', o);
     if (c->result == QC_INVALID) {
         fprintf(o, "  expected: rejected with %.*s\n", (int)c->status.n, c->status.p);
+    } else if (c->is_token) {
+        fputs("  expected: valid\n", o);
     } else {
         fputs("  expected: ", o);
         qc_write_escaped(o, c->canonical_request.p, c->canonical_request.n, 0);
@@ -133,6 +141,8 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
     }
     if (v->kind == QC_XPASS) {
         fprintf(o, "  listed as an expected failure (%s), but it passes\n", v->expect_reason);
+    } else if (c->is_token && a->outcome == QC_OUT_OK) {
+        fputs("  actual:   valid\n", o);
     } else if (a->outcome == QC_OUT_OK && a->request != NULL) {
         fputs("  actual:   ", o);
         size_t col = qc_write_escaped(o, a->request, a->request_len, v->first_diff);
@@ -162,6 +172,8 @@ static void json_failure(qc_report *r, const char *file, const char *key, const 
     json_t *expected = json_pack("{s:s}", "result", qc_result_name(c->result));
     if (expected && c->result == QC_INVALID) {
         json_object_set_new(expected, "status", json_stringn(c->status.p, c->status.n));
+    } else if (expected && c->is_token) {
+        json_object_set_new(expected, "verdict", json_string("valid"));
     } else if (expected) {
         json_object_set_new(expected, "canonicalRequest",
                             json_stringn(c->canonical_request.p, c->canonical_request.n));
@@ -268,6 +280,8 @@ static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_a
         fputs("\"\n  expected: \"", o);
         if (c->result == QC_INVALID) {
             qc_write_escaped(o, c->status.p, c->status.n, 0);
+        } else if (c->is_token) {
+            fputs("valid", o);
         } else {
             qc_write_escaped(o, c->canonical_request.p, c->canonical_request.n, 0);
         }

@@ -46,7 +46,26 @@ static int get_str(json_t *obj, const char *key, int required, qc_str *s, int *p
     return 0;
 }
 
-static int load_case(json_t *t, qc_case *c, char *err, size_t errcap) {
+static int load_token_fields(json_t *t, qc_case *c, char *err, size_t errcap) {
+    json_t *now = json_object_get(t, "now"), *leeway = json_object_get(t, "leeway");
+    if (get_str(t, "kind", 1, &c->kind, NULL) || !json_is_integer(now) ||
+        !json_is_integer(leeway) ||
+        get_str(t, "authorization", 0, &c->authorization, &c->has_authorization) ||
+        get_str(t, "audience", 0, &c->audience, &c->has_audience) ||
+        get_str(t, "clientKey", 0, &c->client_key, &c->has_client_key) ||
+        get_str(t, "reason", 1, &c->status, NULL)) {
+        snprintf(err, errcap,
+                 "tcId %lld: a token case needs kind, integer now and leeway, and a reason; "
+                 "authorization, audience and clientKey must be strings",
+                 c->tc_id);
+        return -1;
+    }
+    c->now = json_integer_value(now);
+    c->leeway = json_integer_value(leeway);
+    return 0;
+}
+
+static int load_case(json_t *t, qc_case *c, int token, char *err, size_t errcap) {
     qc_str result;
     json_t *id = json_object_get(t, "tcId");
     memset(c, 0, sizeof *c);
@@ -87,6 +106,15 @@ static int load_case(json_t *t, qc_case *c, char *err, size_t errcap) {
     if (bad != NULL) {
         snprintf(err, errcap, "tcId %lld: '%s' missing or not a string", c->tc_id, bad);
         return -1;
+    }
+    if (token) {
+        c->is_token = 1;
+        if (strcmp(result.p, "valid") != 0 && strcmp(result.p, "invalid") != 0) {
+            snprintf(err, errcap, "tcId %lld: a token case is valid or invalid", c->tc_id);
+            return -1;
+        }
+        c->result = result.p[0] == 'v' ? QC_VALID : QC_INVALID;
+        return load_token_fields(t, c, err, errcap);
     }
     if (strcmp(result.p, "valid") == 0) {
         c->result = QC_VALID;
@@ -146,13 +174,24 @@ static int file_from_json(const char *path, json_t *root, qc_file *out, char *er
         snprintf(err, errcap, "%s: out of memory", path);
         goto fail;
     }
+    const char *schema = json_string_value(json_object_get(out->root, "schema"));
+    int token = schema != NULL && strcmp(schema, "qsh_token_v1.schema.json") == 0;
+    json_t *secrets = json_object_get(out->root, "secrets");
+    json_t *keys = json_object_get(out->root, "publicKeys");
+    if (token && (!json_is_object(secrets) || !json_is_object(keys))) {
+        snprintf(err, errcap, "%s: a token file needs 'secrets' and 'publicKeys' objects", path);
+        goto fail;
+    }
     json_array_foreach(groups, gi, g) {
         json_array_foreach(json_object_get(g, "tests"), ti, t) {
-            if (!json_is_object(t) || load_case(t, &out->cases[out->count], msg, sizeof msg)) {
+            qc_case *c = &out->cases[out->count];
+            if (!json_is_object(t) || load_case(t, c, token, msg, sizeof msg)) {
                 snprintf(err, errcap, "%s: group %zu test %zu: %s", path, gi, ti,
                          json_is_object(t) ? msg : "not an object");
                 goto fail;
             }
+            c->secrets = secrets;
+            c->public_keys = keys;
             out->count++;
         }
     }

@@ -23,8 +23,15 @@ typedef struct qc_case {
     qc_result result;
     /* valid and acceptable cases */
     qc_str canonical_method, canonical_uri, canonical_query, canonical_request, qsh;
-    /* invalid cases */
+    /* invalid cases: the status name (qsh files) or the reason code (token files) */
     qc_str status;
+    /* token cases (files of qsh_token_v1.schema.json) */
+    int is_token;
+    qc_str kind, authorization, audience, client_key;
+    int has_authorization, has_audience, has_client_key;
+    long long now, leeway;
+    json_t *secrets;     /* the file's: iss -> shared secret */
+    json_t *public_keys; /* the file's: kid -> PEM */
 } qc_case;
 
 typedef struct qc_file {

@@ -25,9 +25,18 @@ qc_verdict qc_judge(const qc_case *c, const qc_answer *a, int strict) {
         v.why = "the implementation failed";
         return v;
     }
+    if (c->is_token && c->result == QC_VALID) {
+        if (a->outcome == QC_OUT_OK) {
+            v.kind = QC_PASS;
+        } else {
+            v.why = "rejected a token that is valid";
+        }
+        return v;
+    }
     if (c->result == QC_INVALID) {
         if (a->outcome != QC_OUT_ERROR) {
-            v.why = "expected the input to be rejected";
+            v.why = c->is_token ? "accepted a token that must be rejected"
+                                : "expected the input to be rejected";
             return v;
         }
         if (strict && !str_eq(c->status, a->status, strlen(a->status))) {

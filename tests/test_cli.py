@@ -194,8 +194,46 @@ def test_lint(tmp):
     lint_mutation(tmp, "invalid_shape", invalid_without_status, "missing required member 'status'")
 
 
+def test_token_commands():
+    rc, out, err = qc("token", "--help")
+    check(rc == 0 and "token sign" in out and "token verify" in out, "token --help")
+    rc, out, err = qc("token", "sign", "--secret", "s3", "--iss", "jira:x", "--now", "1700000000",
+                      "--base-url", "https://x.atlassian.net/wiki", "GET", "/wiki/rest/api/content?limit=5")
+    tok = out.strip()
+    check(rc == 0 and tok.count(".") == 2, "token sign prints a token")
+    import base64
+    claims = json.loads(base64.urlsafe_b64decode(tok.split(".")[1] + "=="))
+    check(claims["qsh"] == hashlib.sha256(b"GET&/rest/api/content&limit=5").hexdigest()
+          and claims["exp"] == 1700000180 and claims["iss"] == "jira:x", "the signed claims")
+    common = ["--secret", "s3", "--kind", "app-to-product", "--base-url", "https://x.atlassian.net/wiki"]
+    rc, out, err = qc("token", "verify", *common, "--now", "1700000010", "--header", "Authorization: JWT " + tok,
+                      "GET", "/wiki/rest/api/content?limit=5")
+    check(rc == 0 and out == "valid\n", "token verify: valid exits 0")
+    rc, out, err = qc("token", "verify", *common, "--now", "1700000180", "--header", "Authorization: JWT " + tok,
+                      "GET", "/wiki/rest/api/content?limit=5")
+    check(rc == 1 and out.startswith("invalid EXP_EXPIRED\n") and len(out.splitlines()) == 2,
+          "token verify: expired exits 1 with the reason and why")
+    rc, out, err = qc("token", "verify", *common, "--now", "1700000010", "GET",
+                      "/wiki/rest/api/content?limit=5&jwt=" + tok[:-2] + ("AA" if tok[-2:] != "AA" else "BA"))
+    check(rc == 1 and out.split()[1] in ("SIG_INVALID", "B64_INVALID"), "token verify: a changed signature")
+    rc, out, err = qc("token", "verify", "--secret", "s3", "--public-key", "/x.pem", "GET", "/")
+    check(rc == 2, "token verify: --secret and --public-key exclude each other")
+    rc, out, err = qc("token", "verify", "--secret", "s3", "--kind", "nope", "GET", "/")
+    check(rc == 2 and "unknown kind" in err, "token verify: unknown kind")
+    rc, out, err = qc("token", "decode", tok)
+    check(rc == 0 and json.loads(out)["claims"]["iss"] == "jira:x" and err == "", "token decode")
+    none_tok = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0."
+    rc, out, err = qc("token", "decode", none_tok)
+    check(rc == 0 and "ALG_NOT_ALLOWED" in err and "exp is missing" in err, "token decode warns")
+    rc, out, err = qc("token", "decode", "abc")
+    check(rc == 2 and "SEGMENTS" in err, "token decode: not a token")
+    rc, out, err = qc("token", "frob")
+    check(rc == 2, "token: unknown command")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        test_token_commands()
         test_help_and_usage()
         test_canonical_and_qsh()
         test_run(tmp)

@@ -102,7 +102,7 @@ def test_start_failures():
 def test_plugins(tmp):
     rc, out, err = qc("run", "--plugin", REF_PLUGIN)
     last = out.strip().splitlines()[-1]
-    check(rc == 0 and last.endswith(" passed, 0 failed"), "the reference as a plugin passes the corpus (%s)" % last)
+    check(rc == 0 and " passed, 0 failed" in last, "the reference as a plugin passes the corpus (%s)" % last)
     path = os.path.join(tmp, "bad.json")
     vector_file(path, ["/ok1", "/CRASH", "/ok2?a=1", "/HANG", "/ABORT", "/ok3"])
     rc, out, err = qc("run", "--plugin", BAD_PLUGIN, "--timeout", "2", path)
@@ -120,7 +120,7 @@ def test_lenient_judging():
     # rejecting with the oracle's status, which is not compared for other implementations.
     rc, out, err = qc("run", "--exec", MISBEHAVE)
     last = out.strip().splitlines()[-1]
-    check(rc == 0 and last.endswith(" passed, 0 failed"), "the oracle over the protocol passes the corpus (%s)" % last)
+    check(rc == 0 and " passed, 0 failed" in last, "the oracle over the protocol passes the corpus (%s)" % last)
 
 
 def test_expected_failures(tmp):

@@ -4,10 +4,11 @@
 # the binary, <target>_seed_corpus.zip, <target>.dict and <target>.options. The libraries are
 # linked statically so that the binaries run on OSS-Fuzz's runner image, which lacks them.
 # Runs from the project's root ($SRC/qshcheck).
+set -eu
 
-TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol"
+TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_token_verify fuzz_token_roundtrip"
 NEEDS_HARNESS="fuzz_vectors fuzz_schema fuzz_protocol"
-INC="-Iref/include -Iref/src -Iharness -Ifuzz $(pkg-config --cflags jansson)"
+INC="-Iref/include -Iref/src -Iharness -Iharness/include -Ifuzz $(pkg-config --cflags jansson)"
 LIBS="-Wl,-Bstatic -ljansson -lcrypto -Wl,-Bdynamic -ldl -pthread"
 OBJ=$WORK/qshcheck-obj
 rm -rf "$OBJ"

@@ -116,9 +116,10 @@ def build(qshcheck):
         row = []
         for a, rep, fails in results:
             failed = sum(1 for f, _, _ in fails if f["key"].startswith(stem + "/"))
-            row.append("%d" % (n - failed))
+            row.append("skipped" if stem.startswith("token_") and "verify" not in a.get("operations", []) else "%d" % (n - failed))
         out.append("| %s | %d | %s |" % (stem, n, " | ".join(row)))
-    out += ["", "Skipped cases count as passed here; a library that takes no `product` profile skips those."]
+    out += ["", "Skipped cases count as passed here; a library that takes no `product` profile skips those.",
+            "The token files need the `verify` operation, which none of these adapters offers yet."]
     for a, rep, fails in results:
         out += ["", "## %s" % rep["implementation"], "", "Called: %s." % a["calls"], ""]
         groups = collections.OrderedDict()

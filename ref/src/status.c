@@ -38,6 +38,47 @@ static const status_entry status_table[] = {
     ENTRY(QSH_E_BASE_URL_TOO_LONG, "the base URL is longer than QSH_MAX_BASE_URL_LEN"),
     ENTRY(QSH_E_BODY_TOO_LONG, "the form body is longer than QSH_MAX_BODY_LEN"),
     ENTRY(QSH_E_BODY_BYTE, "the form body has a space, control or non-ASCII byte"),
+    ENTRY(QSH_E_KIND_INVALID, "the endpoint kind, clock or leeway is out of range, or an "
+                              "install lacks its audience or clientKey"),
+    ENTRY(QSH_E_CARRIAGE_MISSING, "no Authorization: JWT header and no jwt query parameter"),
+    ENTRY(QSH_E_CARRIAGE_AMBIGUOUS,
+          "the token comes both in the header and the query, or the jwt parameter repeats"),
+    ENTRY(QSH_E_CARRIAGE_SCHEME, "the Authorization header is not exactly 'JWT <token>'"),
+    ENTRY(QSH_E_TOKEN_TOO_LARGE, "the token is longer than QSH_MAX_TOKEN_LEN"),
+    ENTRY(QSH_E_SEGMENTS, "the token does not have exactly three '.'-separated segments"),
+    ENTRY(QSH_E_B64_INVALID,
+          "a segment is not unpadded base64url with no stray characters and zero unused bits"),
+    ENTRY(QSH_E_JSON_INVALID, "the header or the claims are not valid UTF-8 JSON"),
+    ENTRY(QSH_E_JSON_DUP_MEMBER, "a JSON object has the same member name twice"),
+    ENTRY(QSH_E_JSON_TOO_DEEP, "the JSON nests deeper than QSH_MAX_JSON_DEPTH"),
+    ENTRY(QSH_E_JSON_NOT_OBJECT, "the header or the claims are not a JSON object"),
+    ENTRY(QSH_E_ALG_NOT_ALLOWED, "alg is missing or not the algorithm this endpoint allows"),
+    ENTRY(QSH_E_CRIT_UNSUPPORTED, "the header lists critical extensions, none of which is "
+                                  "understood"),
+    ENTRY(QSH_E_KID_INVALID, "kid is missing or not 1 to 128 characters of A-Z a-z 0-9 . _ -"),
+    ENTRY(QSH_E_ISS_MISSING, "iss is missing or not a string"),
+    ENTRY(QSH_E_ISS_UNKNOWN, "no shared secret is known for this iss"),
+    ENTRY(QSH_E_KEY_UNKNOWN, "no public key is known for this kid"),
+    ENTRY(QSH_E_KEY_INVALID, "the key is not usable for this algorithm"),
+    ENTRY(QSH_E_SIG_INVALID, "the signature does not verify"),
+    ENTRY(QSH_E_EXP_MISSING, "exp is missing"),
+    ENTRY(QSH_E_EXP_TYPE, "exp is not a non-negative integer NumericDate"),
+    ENTRY(QSH_E_EXP_EXPIRED, "the token has expired (now >= exp + leeway)"),
+    ENTRY(QSH_E_IAT_MISSING, "iat is missing"),
+    ENTRY(QSH_E_IAT_TYPE, "iat is not a non-negative integer NumericDate"),
+    ENTRY(QSH_E_IAT_IN_FUTURE, "iat is in the future (iat > now + leeway)"),
+    ENTRY(QSH_E_NBF_TYPE, "nbf is not a non-negative integer NumericDate"),
+    ENTRY(QSH_E_NBF_NOT_YET, "the token is not valid yet (nbf > now + leeway)"),
+    ENTRY(QSH_E_EXP_BEFORE_IAT, "exp is not after iat"),
+    ENTRY(QSH_E_AUD_MISSING, "aud is required here and missing"),
+    ENTRY(QSH_E_AUD_MISMATCH, "aud does not name the expected audience"),
+    ENTRY(QSH_E_ISS_MISMATCH, "iss is not the clientKey of the install body"),
+    ENTRY(QSH_E_QSH_MISSING, "qsh is missing"),
+    ENTRY(QSH_E_QSH_TYPE, "qsh is not 64 lowercase hex digits"),
+    ENTRY(QSH_E_QSH_MISMATCH, "qsh is not the hash of this request"),
+    ENTRY(QSH_E_QSH_CONTEXT_NOT_ALLOWED,
+          "context-qsh on an endpoint that does not take context tokens"),
+    ENTRY(QSH_E_REQUEST_INVALID, "the request cannot be canonicalized to check qsh"),
 };
 
 #define STATUS_COUNT (sizeof status_table / sizeof status_table[0])
@@ -64,6 +105,42 @@ const qsh_status qsh_status_all[] = {
     QSH_E_BASE_URL_TOO_LONG,
     QSH_E_BODY_TOO_LONG,
     QSH_E_BODY_BYTE,
+    QSH_E_KIND_INVALID,
+    QSH_E_CARRIAGE_MISSING,
+    QSH_E_CARRIAGE_AMBIGUOUS,
+    QSH_E_CARRIAGE_SCHEME,
+    QSH_E_TOKEN_TOO_LARGE,
+    QSH_E_SEGMENTS,
+    QSH_E_B64_INVALID,
+    QSH_E_JSON_INVALID,
+    QSH_E_JSON_DUP_MEMBER,
+    QSH_E_JSON_TOO_DEEP,
+    QSH_E_JSON_NOT_OBJECT,
+    QSH_E_ALG_NOT_ALLOWED,
+    QSH_E_CRIT_UNSUPPORTED,
+    QSH_E_KID_INVALID,
+    QSH_E_ISS_MISSING,
+    QSH_E_ISS_UNKNOWN,
+    QSH_E_KEY_UNKNOWN,
+    QSH_E_KEY_INVALID,
+    QSH_E_SIG_INVALID,
+    QSH_E_EXP_MISSING,
+    QSH_E_EXP_TYPE,
+    QSH_E_EXP_EXPIRED,
+    QSH_E_IAT_MISSING,
+    QSH_E_IAT_TYPE,
+    QSH_E_IAT_IN_FUTURE,
+    QSH_E_NBF_TYPE,
+    QSH_E_NBF_NOT_YET,
+    QSH_E_EXP_BEFORE_IAT,
+    QSH_E_AUD_MISSING,
+    QSH_E_AUD_MISMATCH,
+    QSH_E_ISS_MISMATCH,
+    QSH_E_QSH_MISSING,
+    QSH_E_QSH_TYPE,
+    QSH_E_QSH_MISMATCH,
+    QSH_E_QSH_CONTEXT_NOT_ALLOWED,
+    QSH_E_REQUEST_INVALID,
 };
 const size_t qsh_status_count = sizeof qsh_status_all / sizeof qsh_status_all[0];
 
@@ -84,6 +161,14 @@ const char *qsh_status_name(qsh_status status) {
 const char *qsh_status_message(qsh_status status) {
     const status_entry *e = find_entry(status);
     return e ? e->message : "unknown status";
+}
+
+const char *qsh_reason_code(qsh_status status) {
+    const status_entry *e = find_entry(status);
+    if (e == NULL) {
+        return "UNKNOWN";
+    }
+    return status == QSH_OK ? "OK" : e->name + 6; /* every other name starts "QSH_E_" */
 }
 
 int qsh_status_from_name(const char *name, size_t len, qsh_status *out) {

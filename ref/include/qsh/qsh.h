@@ -5,5 +5,6 @@
 #include "qsh/canonical.h"
 #include "qsh/limits.h"
 #include "qsh/status.h"
+#include "qsh/token.h"
 
 #endif

@@ -44,7 +44,48 @@ typedef enum qsh_status {
     QSH_E_BASE_URL_TOO_LONG = 31, /* longer than QSH_MAX_BASE_URL_LEN */
     /* The body. */
     QSH_E_BODY_TOO_LONG = 40, /* a form body longer than QSH_MAX_BODY_LEN */
-    QSH_E_BODY_BYTE = 41      /* a form body with a space, control or non-ASCII byte */
+    QSH_E_BODY_BYTE = 41,     /* a form body with a space, control or non-ASCII byte */
+    /* Token verification (qsh/token.h), in the order of the checks. The reason code of each
+     * is its name without "QSH_E_": B64_INVALID, SIG_INVALID, ... */
+    QSH_E_KIND_INVALID = 99,      /* kind not a qsh_token_kind, now < 0, leeway not 0..86400, or an
+                                     install without audience or clientKey */
+    QSH_E_CARRIAGE_MISSING = 100, /* no Authorization: JWT header and no jwt parameter */
+    QSH_E_CARRIAGE_AMBIGUOUS = 101, /* both, or the jwt parameter more than once */
+    QSH_E_CARRIAGE_SCHEME = 102,    /* an Authorization header that is not "JWT <token>" */
+    QSH_E_TOKEN_TOO_LARGE = 103,    /* longer than QSH_MAX_TOKEN_LEN */
+    QSH_E_SEGMENTS = 104,           /* not exactly three '.'-separated segments */
+    QSH_E_B64_INVALID = 105,        /* not strict unpadded base64url with zero unused bits */
+    QSH_E_JSON_INVALID = 106,       /* header or claims not UTF-8 JSON (or a NUL, a number
+                                       jansson cannot hold such as 1e400 or 2^63) */
+    QSH_E_JSON_DUP_MEMBER = 107,    /* a member name twice in one object */
+    QSH_E_JSON_TOO_DEEP = 108,      /* nested deeper than QSH_MAX_JSON_DEPTH */
+    QSH_E_JSON_NOT_OBJECT = 109,    /* header or claims not a JSON object */
+    QSH_E_ALG_NOT_ALLOWED = 110,    /* alg missing, or not exactly the kind's algorithm */
+    QSH_E_CRIT_UNSUPPORTED = 111,   /* a crit header: no extension is understood */
+    QSH_E_KID_INVALID = 112,        /* kid missing for RS256, or not 1..128 of [A-Za-z0-9._-] */
+    QSH_E_ISS_MISSING = 113,        /* no iss string to choose the key by */
+    QSH_E_ISS_UNKNOWN = 114,        /* no shared secret for that iss */
+    QSH_E_KEY_UNKNOWN = 115,        /* no public key for that kid */
+    QSH_E_KEY_INVALID = 116,        /* the key given is not usable (bad PEM, not RSA) */
+    QSH_E_SIG_INVALID = 117,        /* the signature does not verify */
+    QSH_E_EXP_MISSING = 118,
+    QSH_E_EXP_TYPE = 119,    /* exp not a non-negative integer */
+    QSH_E_EXP_EXPIRED = 120, /* now >= exp + leeway */
+    QSH_E_IAT_MISSING = 121,
+    QSH_E_IAT_TYPE = 122,       /* iat not a non-negative integer */
+    QSH_E_IAT_IN_FUTURE = 123,  /* iat > now + leeway */
+    QSH_E_NBF_TYPE = 124,       /* nbf present but not a non-negative integer */
+    QSH_E_NBF_NOT_YET = 125,    /* nbf > now + leeway */
+    QSH_E_EXP_BEFORE_IAT = 126, /* exp <= iat */
+    QSH_E_AUD_MISSING = 127,    /* an audience is required and absent */
+    QSH_E_AUD_MISMATCH = 128,   /* aud (string or array) does not hold the expected one */
+    QSH_E_ISS_MISMATCH = 129,   /* install: iss is not the body's clientKey */
+    QSH_E_QSH_MISSING = 130,
+    QSH_E_QSH_TYPE = 131,                /* qsh not 64 lowercase hex digits */
+    QSH_E_QSH_MISMATCH = 132,            /* qsh is not the hash of the request */
+    QSH_E_QSH_CONTEXT_NOT_ALLOWED = 133, /* context-qsh on an endpoint that takes no context
+                                            tokens (CVE-2021-26073, CVE-2021-26074) */
+    QSH_E_REQUEST_INVALID = 134          /* the request cannot be canonicalized to check qsh */
 } qsh_status;
 
 /* The identifier as a string ("QSH_E_PERCENT_MALFORMED"); never NULL. A value outside the
@@ -53,6 +94,9 @@ const char *qsh_status_name(qsh_status status);
 
 /* A one-line English message; never NULL. */
 const char *qsh_status_message(qsh_status status);
+
+/* The reason code of a status: its name without "QSH_E_" ("SIG_INVALID"); "OK" for QSH_OK. */
+const char *qsh_reason_code(qsh_status status);
 
 /* Parses a name back into a status. Returns 1 and sets *out when name[0..len) is a known name,
  * 0 otherwise. */

@@ -1,0 +1,96 @@
+/* Connect JWT tokens: a strict verifier and an HS256 signer (SPEC.md section 2).
+ *
+ * The verifier reads no clock and no key store: the caller passes the time, a leeway and a key
+ * lookup, so every verdict is deterministic. Checks run in a fixed order and the first failure
+ * is the verdict, one distinct qsh_status per rule (its reason code is qsh_reason_code()):
+ *
+ *  1. carriage   an Authorization header value "JWT <token>" (scheme case-sensitive, one
+ *                space) or one jwt query parameter; both, or the parameter twice, is ambiguous;
+ *                at most QSH_MAX_TOKEN_LEN bytes.
+ *  2. form       three '.'-separated segments of unpadded base64url, zero unused bits.
+ *  3. JSON       header and claims are UTF-8 JSON objects (jansson), no duplicate names, no
+ *                NUL, at most QSH_MAX_JSON_DEPTH deep; escaped names count after unescaping.
+ *                Numbers jansson cannot hold (1e400, 2^63) make the JSON invalid.
+ *  4. header     alg exactly "HS256" (RS256 for QSH_KIND_INSTALL); any crit is unsupported;
+ *                jku, jwk, x5u and x5c are never used; kid, when present (and always for
+ *                RS256), is 1..128 of [A-Za-z0-9._-] before any key is looked up.
+ *  5. signature  HS256: the secret of the (unverified) iss, HMAC compared in constant time;
+ *                RS256: the PEM public key of the kid, a signature exactly the key's size.
+ *  6. claims     exp and iat non-negative integers with now < exp + leeway, iat <= now +
+ *                leeway and exp > iat; nbf likewise when present; aud, when expected (always
+ *                for installs), a string or array holding it exactly; install: iss equal to the
+ *                body's clientKey.
+ *  7. qsh        "context-qsh" only for QSH_KIND_CONTEXT (which also takes a real hash);
+ *                otherwise 64 lowercase hex digits equal to the qsh of the request. */
+#ifndef QSH_TOKEN_H
+#define QSH_TOKEN_H
+
+#include <stdint.h>
+
+#include "qsh/canonical.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum qsh_token_kind {
+    QSH_KIND_MODULE = 0,        /* an iframe URL signed by the product: HS256 */
+    QSH_KIND_WEBHOOK = 1,       /* a webhook from the product: HS256 */
+    QSH_KIND_CONTEXT = 2,       /* an endpoint for AP.context.getToken() tokens: HS256 */
+    QSH_KIND_INSTALL = 3,       /* signed install or uninstall callback: RS256 */
+    QSH_KIND_APP_TO_PRODUCT = 4 /* an app calling the product: HS256 */
+} qsh_token_kind;
+
+/* Finds a key: for HS256 the shared secret of the tenant named by iss (kid may be empty); for
+ * RS256 the PEM public key named by kid. Return QSH_OK with *key and *key_len set (the memory
+ * stays the caller's), or QSH_E_ISS_UNKNOWN / QSH_E_KEY_UNKNOWN. */
+typedef qsh_status (*qsh_key_lookup)(void *ud, int rs256, const char *iss, size_t iss_len,
+                                     const char *kid, size_t kid_len, const unsigned char **key,
+                                     size_t *key_len);
+
+typedef struct qsh_verify_params {
+    qsh_token_kind kind;
+    int64_t now;               /* seconds since the epoch */
+    int64_t leeway;            /* seconds, 0..86400 */
+    const char *authorization; /* the Authorization header's value, or NULL (length 0) */
+    size_t authorization_len;
+    qsh_request request; /* the request; its target may carry the jwt parameter */
+    qsh_key_lookup lookup;
+    void *lookup_ud;
+    const char *audience; /* expected aud, or NULL; required for installs (the app's baseUrl) */
+    size_t audience_len;
+    const char *client_key; /* install: the clientKey of the body */
+    size_t client_key_len;
+} qsh_verify_params;
+
+/* Verifies the token a request carries. QSH_OK when it is valid. */
+QSH_MUST_USE qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p);
+
+/* The claims of an HS256 token to sign. */
+typedef struct qsh_sign_params {
+    const char *iss;
+    const char *sub;          /* NULL for none */
+    const char *aud;          /* NULL for none; written as a one-element array */
+    const char *context_json; /* a JSON object as text, or NULL */
+    int64_t iat;
+    int64_t exp;
+    const char *qsh; /* NULL: computed from request; or e.g. "context-qsh" */
+    qsh_request request;
+    const unsigned char *secret;
+    size_t secret_len;
+} qsh_sign_params;
+
+/* Writes an HS256 token and a NUL into out[0..cap). QSH_E_BUFFER_TOO_SMALL when it does not
+ * fit; the status of the request's canonicalization when that fails. */
+QSH_MUST_USE qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out,
+                                       size_t cap, size_t *len);
+
+/* Strict unpadded base64url decoding (exposed for tools and tests): out needs n * 3 / 4 + 1
+ * bytes. QSH_OK or QSH_E_B64_INVALID. */
+QSH_MUST_USE qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out,
+                                          size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,441 @@
+/* Connect JWT verification and HS256 signing. See qsh/token.h for the rules and their order. */
+#include "qsh/token.h"
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64url.h"
+#include "cursor.h"
+#include "pct.h"
+#include "utf8.h"
+
+#define CONTEXT_QSH "context-qsh"
+
+typedef struct parsed {
+    qsh_cur token;      /* the compact token */
+    size_t signed_len;  /* header.claims */
+    unsigned char *buf; /* decoded header, claims and signature, one allocation */
+    unsigned char *hdr, *clm, *sig;
+    size_t hdr_len, clm_len, sig_len;
+    json_t *header, *claims;
+} parsed;
+
+/* The jwt parameter of a query: 0 none, 1 one (its value in *val), 2 more than one. */
+static int jwt_param(qsh_cur query, qsh_cur *val) {
+    int found, count = 0;
+    while (!cur_eof(query)) {
+        qsh_cur piece = cur_split(&query, '&', &found);
+        qsh_cur name = cur_split(&piece, '=', &found);
+        unsigned char dec[16];
+        size_t n;
+        if (cur_len(name) > sizeof dec || pct_decode(name, 1, dec, &n) != QSH_OK) {
+            continue;
+        }
+        if (n == 3 && memcmp(dec, "jwt", 3) == 0) {
+            count++;
+            *val = piece;
+        }
+    }
+    return count > 2 ? 2 : count;
+}
+
+static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_len) {
+    qsh_cur header = {0}, param = {0};
+    int has_header = p->authorization != NULL;
+    if (has_header) {
+        header = cur_make(p->authorization, p->authorization_len);
+        if (cur_len(header) < 5 || memcmp(header.p, "JWT ", 4) != 0 ||
+            cur_find(cur_tail(header, 4), ' ') < cur_len(header) - 4) {
+            return QSH_E_CARRIAGE_SCHEME;
+        }
+        header = cur_tail(header, 4);
+    }
+    qsh_cur target = cur_make(p->request.target, p->request.target_len);
+    target = cur_head(target, cur_find(target, '#'));
+    size_t q = cur_find(target, '?');
+    int n = q < cur_len(target) ? jwt_param(cur_tail(target, q + 1), &param) : 0;
+    if ((has_header && n > 0) || n > 1) {
+        return QSH_E_CARRIAGE_AMBIGUOUS;
+    }
+    if (!has_header && n == 0) {
+        return QSH_E_CARRIAGE_MISSING;
+    }
+    qsh_cur src = has_header ? header : param;
+    if (cur_len(src) > QSH_MAX_TOKEN_LEN) {
+        return QSH_E_TOKEN_TOO_LARGE;
+    }
+    if (has_header) {
+        memcpy(tok, src.p, cur_len(src));
+        *tok_len = cur_len(src);
+        return QSH_OK;
+    }
+    /* A query value is form-decoded, as the server's parameter map does. */
+    if (pct_decode(src, 1, (unsigned char *)tok, tok_len) != QSH_OK) {
+        return QSH_E_B64_INVALID;
+    }
+    return QSH_OK;
+}
+
+static size_t json_depth(json_t *j) {
+    size_t d = 0, i;
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v) {
+            size_t c = json_depth(v);
+            d = c > d ? c : d;
+        }
+        return d + 1;
+    }
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v) {
+            size_t c = json_depth(v);
+            d = c > d ? c : d;
+        }
+        return d + 1;
+    }
+    return 0;
+}
+
+static qsh_status parse_json(const unsigned char *b, size_t n, json_t **out) {
+    json_error_t je;
+    *out = json_loadb((const char *)b, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    if (*out == NULL) {
+        switch (json_error_code(&je)) {
+        case json_error_duplicate_key:
+            return QSH_E_JSON_DUP_MEMBER;
+        case json_error_stack_overflow:
+            return QSH_E_JSON_TOO_DEEP;
+        default:
+            return QSH_E_JSON_INVALID;
+        }
+    }
+    if (!json_is_object(*out)) {
+        return QSH_E_JSON_NOT_OBJECT;
+    }
+    return json_depth(*out) > QSH_MAX_JSON_DEPTH ? QSH_E_JSON_TOO_DEEP : QSH_OK;
+}
+
+/* Steps 2 and 3: three base64url segments, then two JSON objects. */
+static qsh_status parse_token(const char *tok, size_t n, parsed *t) {
+    const char *d1 = memchr(tok, '.', n);
+    const char *d2 = d1 ? memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - tok)) : NULL;
+    if (d2 == NULL || memchr(d2 + 1, '.', n - (size_t)(d2 + 1 - tok)) != NULL) {
+        return QSH_E_SEGMENTS;
+    }
+    size_t l1 = (size_t)(d1 - tok), l2 = (size_t)(d2 - d1 - 1), l3 = n - (size_t)(d2 + 1 - tok);
+    t->signed_len = (size_t)(d2 - tok);
+    t->buf = malloc(n + 3);
+    if (t->buf == NULL) {
+        return QSH_E_NO_MEMORY;
+    }
+    t->hdr = t->buf;
+    if (qsh_b64url_decode(tok, l1, t->hdr, &t->hdr_len) != QSH_OK) {
+        return QSH_E_B64_INVALID;
+    }
+    t->clm = t->hdr + t->hdr_len;
+    if (qsh_b64url_decode(d1 + 1, l2, t->clm, &t->clm_len) != QSH_OK) {
+        return QSH_E_B64_INVALID;
+    }
+    t->sig = t->clm + t->clm_len;
+    if (qsh_b64url_decode(d2 + 1, l3, t->sig, &t->sig_len) != QSH_OK) {
+        return QSH_E_B64_INVALID;
+    }
+    qsh_status st = parse_json(t->hdr, t->hdr_len, &t->header);
+    return st != QSH_OK ? st : parse_json(t->clm, t->clm_len, &t->claims);
+}
+
+static int str_is(json_t *j, const char *lit) {
+    size_t n = strlen(lit);
+    return json_is_string(j) && json_string_length(j) == n &&
+           memcmp(json_string_value(j), lit, n) == 0;
+}
+
+static int kid_ok(json_t *kid) {
+    if (!json_is_string(kid) || json_string_length(kid) == 0 ||
+        json_string_length(kid) > QSH_MAX_KID_LEN) {
+        return 0;
+    }
+    const char *s = json_string_value(kid);
+    for (size_t i = 0; i < json_string_length(kid); i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-')) {
+            return 0;
+        }
+    }
+    return strstr(s, "..") == NULL; /* no path traversal through a key store */
+}
+
+static qsh_status check_header(const qsh_verify_params *p, json_t *h) {
+    int rs256 = p->kind == QSH_KIND_INSTALL;
+    if (!str_is(json_object_get(h, "alg"), rs256 ? "RS256" : "HS256")) {
+        return QSH_E_ALG_NOT_ALLOWED;
+    }
+    if (json_object_get(h, "crit") != NULL) {
+        return QSH_E_CRIT_UNSUPPORTED;
+    }
+    json_t *kid = json_object_get(h, "kid");
+    if ((rs256 || kid != NULL) && !kid_ok(kid)) {
+        return QSH_E_KID_INVALID;
+    }
+    return QSH_OK; /* jku, jwk, x5u and x5c are never read */
+}
+
+static qsh_status check_signature(const qsh_verify_params *p, const char *tok, parsed *t) {
+    int rs256 = p->kind == QSH_KIND_INSTALL;
+    json_t *iss = json_object_get(t->claims, "iss");
+    json_t *kid = json_object_get(t->header, "kid");
+    if (!rs256 && !json_is_string(iss)) {
+        return QSH_E_ISS_MISSING;
+    }
+    const unsigned char *key = NULL;
+    size_t key_len = 0;
+    qsh_status st =
+        p->lookup(p->lookup_ud, rs256, json_is_string(iss) ? json_string_value(iss) : "",
+                  json_is_string(iss) ? json_string_length(iss) : 0,
+                  json_is_string(kid) ? json_string_value(kid) : "",
+                  json_is_string(kid) ? json_string_length(kid) : 0, &key, &key_len);
+    if (st != QSH_OK) {
+        return rs256 ? QSH_E_KEY_UNKNOWN : QSH_E_ISS_UNKNOWN;
+    }
+    if (!rs256) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int md_len = 0;
+        if (key_len > (size_t)INT32_MAX ||
+            HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)tok, t->signed_len, md,
+                 &md_len) == NULL) {
+            return QSH_E_CRYPTO;
+        }
+        int ok = t->sig_len == md_len && CRYPTO_memcmp(t->sig, md, md_len) == 0;
+        OPENSSL_cleanse(md, sizeof md);
+        return ok ? QSH_OK : QSH_E_SIG_INVALID;
+    }
+    BIO *bio = BIO_new_mem_buf(key, key_len > (size_t)INT32_MAX ? -1 : (int)key_len);
+    EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    if (pkey == NULL || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
+        EVP_PKEY_free(pkey);
+        return QSH_E_KEY_INVALID;
+    }
+    st = QSH_E_SIG_INVALID;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    /* Exactly the key's size: no leading zeros dropped, nothing appended. */
+    if (md != NULL && t->sig_len == (size_t)EVP_PKEY_get_size(pkey) &&
+        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+        EVP_DigestVerify(md, t->sig, t->sig_len, (const unsigned char *)tok, t->signed_len) == 1) {
+        st = QSH_OK;
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pkey);
+    return st;
+}
+
+/* A NumericDate claim: 1 when present and a non-negative integer, 0 when absent, -1 when it is
+ * of another type. */
+static int numeric_date(json_t *claims, const char *name, int64_t *out) {
+    json_t *v = json_object_get(claims, name);
+    if (v == NULL) {
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        return -1;
+    }
+    *out = (int64_t)json_integer_value(v);
+    return 1;
+}
+
+static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
+    int64_t exp = 0, iat = 0, nbf = 0;
+    int e = numeric_date(c, "exp", &exp), i = numeric_date(c, "iat", &iat);
+    int n = numeric_date(c, "nbf", &nbf);
+    if (e == 0) {
+        return QSH_E_EXP_MISSING;
+    }
+    if (e < 0) {
+        return QSH_E_EXP_TYPE;
+    }
+    if (i == 0) {
+        return QSH_E_IAT_MISSING;
+    }
+    if (i < 0) {
+        return QSH_E_IAT_TYPE;
+    }
+    if (n < 0) {
+        return QSH_E_NBF_TYPE;
+    }
+    /* now >= 0, 0 <= leeway <= 86400 and dates >= 0: none of these can overflow. */
+    if (p->now - p->leeway >= exp) {
+        return QSH_E_EXP_EXPIRED;
+    }
+    if (iat - p->leeway > p->now) {
+        return QSH_E_IAT_IN_FUTURE;
+    }
+    if (n > 0 && nbf - p->leeway > p->now) {
+        return QSH_E_NBF_NOT_YET;
+    }
+    if (exp <= iat) {
+        return QSH_E_EXP_BEFORE_IAT;
+    }
+    if (p->audience != NULL) {
+        json_t *aud = json_object_get(c, "aud"), *a;
+        size_t k;
+        int ok = 0;
+        if (aud == NULL) {
+            return QSH_E_AUD_MISSING;
+        }
+        if (json_is_string(aud)) {
+            ok = json_string_length(aud) == p->audience_len &&
+                 memcmp(json_string_value(aud), p->audience, p->audience_len) == 0;
+        }
+        json_array_foreach(aud, k, a) {
+            ok |= json_is_string(a) && json_string_length(a) == p->audience_len &&
+                  memcmp(json_string_value(a), p->audience, p->audience_len) == 0;
+        }
+        if (!ok) {
+            return QSH_E_AUD_MISMATCH;
+        }
+    }
+    if (p->kind == QSH_KIND_INSTALL) {
+        json_t *iss = json_object_get(c, "iss");
+        if (!json_is_string(iss) || json_string_length(iss) != p->client_key_len ||
+            memcmp(json_string_value(iss), p->client_key, p->client_key_len) != 0) {
+            return QSH_E_ISS_MISMATCH;
+        }
+    }
+    return QSH_OK;
+}
+
+static qsh_status check_qsh(qsh_ctx *ctx, const qsh_verify_params *p, json_t *c) {
+    json_t *q = json_object_get(c, "qsh");
+    if (q == NULL) {
+        return QSH_E_QSH_MISSING;
+    }
+    if (str_is(q, CONTEXT_QSH)) {
+        return p->kind == QSH_KIND_CONTEXT ? QSH_OK : QSH_E_QSH_CONTEXT_NOT_ALLOWED;
+    }
+    if (!json_is_string(q) || json_string_length(q) != QSH_HEX_LEN) {
+        return QSH_E_QSH_TYPE;
+    }
+    const char *s = json_string_value(q);
+    for (size_t i = 0; i < QSH_HEX_LEN; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return QSH_E_QSH_TYPE;
+        }
+    }
+    char hex[QSH_HEX_SIZE];
+    if (qsh_compute(ctx, &p->request, hex) != QSH_OK) {
+        return QSH_E_REQUEST_INVALID;
+    }
+    return memcmp(hex, s, QSH_HEX_LEN) == 0 ? QSH_OK : QSH_E_QSH_MISMATCH;
+}
+
+qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p) {
+    if (ctx == NULL || p == NULL || p->lookup == NULL ||
+        (p->authorization == NULL && p->authorization_len > 0)) {
+        return QSH_E_NULL_ARG;
+    }
+    if ((unsigned)p->kind > QSH_KIND_APP_TO_PRODUCT || p->now < 0 || p->leeway < 0 ||
+        p->leeway > 86400 ||
+        (p->kind == QSH_KIND_INSTALL && (p->audience == NULL || p->client_key == NULL))) {
+        return QSH_E_KIND_INVALID;
+    }
+    char tok[QSH_MAX_TOKEN_LEN + 1];
+    size_t n = 0;
+    parsed t;
+    memset(&t, 0, sizeof t);
+    qsh_status st = carriage(p, tok, &n);
+    if (st == QSH_OK) {
+        st = parse_token(tok, n, &t);
+    }
+    if (st == QSH_OK) {
+        st = check_header(p, t.header);
+    }
+    if (st == QSH_OK) {
+        st = check_signature(p, tok, &t);
+    }
+    if (st == QSH_OK) {
+        st = check_claims(p, t.claims);
+    }
+    if (st == QSH_OK) {
+        st = check_qsh(ctx, p, t.claims);
+    }
+    json_decref(t.header);
+    json_decref(t.claims);
+    free(t.buf);
+    return st;
+}
+
+qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out, size_t cap,
+                          size_t *len) {
+    static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    char hex[QSH_HEX_SIZE];
+    if (ctx == NULL || p == NULL || out == NULL || len == NULL || p->iss == NULL ||
+        (p->secret == NULL && p->secret_len > 0)) {
+        return QSH_E_NULL_ARG;
+    }
+    const char *strs[] = {p->iss, p->sub, p->aud, p->qsh};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (strs[i] != NULL && !utf8_valid((const unsigned char *)strs[i], strlen(strs[i]))) {
+            return QSH_E_UTF8_INVALID; /* JSON strings are UTF-8 */
+        }
+    }
+    const char *qsh = p->qsh;
+    if (qsh == NULL) {
+        qsh_status st = qsh_compute(ctx, &p->request, hex);
+        if (st != QSH_OK) {
+            return st;
+        }
+        qsh = hex;
+    }
+    json_t *claims = json_pack("{s:s, s:I, s:I, s:s}", "iss", p->iss, "iat", (json_int_t)p->iat,
+                               "exp", (json_int_t)p->exp, "qsh", qsh);
+    if (claims != NULL && p->sub != NULL) {
+        json_object_set_new(claims, "sub", json_string(p->sub));
+    }
+    if (claims != NULL && p->aud != NULL) {
+        json_object_set_new(claims, "aud", json_pack("[s]", p->aud));
+    }
+    if (claims != NULL && p->context_json != NULL) {
+        json_error_t je;
+        json_t *context = json_loads(p->context_json, JSON_REJECT_DUPLICATES, &je);
+        if (!json_is_object(context)) {
+            json_decref(context);
+            json_decref(claims);
+            return QSH_E_JSON_INVALID;
+        }
+        json_object_set_new(claims, "context", context);
+    }
+    char *text = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
+    json_decref(claims);
+    if (text == NULL) {
+        return QSH_E_NO_MEMORY;
+    }
+    size_t tl = strlen(text), hl = sizeof header - 1;
+    size_t need = (hl + 2) / 3 * 4 + 1 + (tl + 2) / 3 * 4 + 1 + 44 + 1;
+    if (cap < need) {
+        free(text);
+        return QSH_E_BUFFER_TOO_SMALL;
+    }
+    size_t o = b64url_encode((const unsigned char *)header, hl, out);
+    out[o++] = '.';
+    o += b64url_encode((const unsigned char *)text, tl, out + o);
+    free(text);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (p->secret_len > (size_t)INT32_MAX ||
+        HMAC(EVP_sha256(), p->secret, (int)p->secret_len, (const unsigned char *)out, o, md,
+             &md_len) == NULL) {
+        return QSH_E_CRYPTO;
+    }
+    out[o++] = '.';
+    o += b64url_encode(md, md_len, out + o);
+    out[o] = '\0';
+    *len = o;
+    return QSH_OK;
+}
