@@ -257,12 +257,14 @@ static json_t *decode_segment(const char *seg, size_t n, const char *what, int *
         fprintf(stderr, "warning: the %s is not JSON: %s\n", what, je.text);
         (*warnings)++;
         j = json_stringn_nocheck((const char *)buf, len);
-    } else if (json_loadb((const char *)buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je) ==
-               NULL) {
-        fprintf(stderr, "warning: the %s has a duplicate member (JSON_DUP_MEMBER)\n", what);
-        (*warnings)++;
     } else {
-        json_decref(json_loadb((const char *)buf, len, JSON_DECODE_ANY, &je));
+        json_t *strict =
+            json_loadb((const char *)buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+        if (strict == NULL) {
+            fprintf(stderr, "warning: the %s has a duplicate member (JSON_DUP_MEMBER)\n", what);
+            (*warnings)++;
+        }
+        json_decref(strict);
     }
     free(buf);
     return j;
