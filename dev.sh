@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
 clang libclang-rt-14-dev llvm zip unzip libxml2-utils python3-jsonschema python3-junitparser
-python3-jira python3-requests"
+python3-jira python3-requests python3-jwt libjwt-dev"
 
 install_missing() {
     missing=""

@@ -22,6 +22,56 @@ static qshcheck_str str_of(json_t *j, const char *key) {
     return s;
 }
 
+static int has_verify(const qshcheck_plugin_table_v1 *pl) {
+    return pl->struct_size >= sizeof(qshcheck_plugin_table_v1) && pl->verify != NULL;
+}
+
+/* The plugin's key lookup over the request's secrets and publicKeys objects. */
+typedef struct host_keys {
+    json_t *secrets, *public_keys;
+} host_keys;
+
+static int host_lookup(void *ud, int rs256, qshcheck_str name, qshcheck_str *key) {
+    host_keys *k = ud;
+    char buf[512];
+    if (name.n >= sizeof buf || memchr(name.p, '\0', name.n) != NULL) {
+        return -1;
+    }
+    memcpy(buf, name.p, name.n);
+    buf[name.n] = '\0';
+    json_t *v = json_object_get(rs256 ? k->public_keys : k->secrets, buf);
+    if (!json_is_string(v)) {
+        return -1;
+    }
+    key->p = json_string_value(v);
+    key->n = json_string_length(v);
+    return 0;
+}
+
+static json_t *serve_verify(const qshcheck_plugin_table_v1 *pl, json_t *j, json_int_t id,
+                            qshcheck_request req) {
+    char err[256] = "";
+    host_keys keys = {json_object_get(j, "secrets"), json_object_get(j, "publicKeys")};
+    qshcheck_verify_request vr;
+    memset(&vr, 0, sizeof vr);
+    vr.request = req;
+    vr.kind = str_of(j, "kind");
+    vr.now = json_integer_value(json_object_get(j, "now"));
+    vr.leeway = json_integer_value(json_object_get(j, "leeway"));
+    vr.authorization = str_of(j, "authorization");
+    vr.has_authorization = json_object_get(j, "authorization") != NULL;
+    vr.audience = str_of(j, "audience");
+    vr.has_audience = json_object_get(j, "audience") != NULL;
+    vr.client_key = str_of(j, "clientKey");
+    vr.has_client_key = json_object_get(j, "clientKey") != NULL;
+    vr.lookup = host_lookup;
+    vr.lookup_ud = &keys;
+    if (pl->verify(&vr, err, sizeof err) == QSHCHECK_OK) {
+        return json_pack("{s:I, s:{s:b}}", "id", id, "result", "valid", 1);
+    }
+    return json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
+}
+
 /* Answers one request line; returns the malloc'd answer (without newline) or NULL. */
 static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t n) {
     json_error_t je;
@@ -71,6 +121,8 @@ static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t 
             out =
                 json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
         }
+    } else if (op != NULL && strcmp(op, "verify") == 0 && has_verify(pl)) {
+        out = serve_verify(pl, j, id, req);
     } else {
         out = json_pack("{s:I, s:s}", "id", id, "skipped", "operation not offered by the plugin");
     }
@@ -95,7 +147,7 @@ int cmd_plugin_host(int argc, char **argv) {
     *(void **)&fn = dlsym(h, QSHCHECK_PLUGIN_SYMBOL);
     const qshcheck_plugin_table_v1 *pl = fn ? fn() : NULL;
     if (pl == NULL || pl->abi_version != QSHCHECK_PLUGIN_ABI ||
-        pl->struct_size < sizeof(qshcheck_plugin_table_v1) || pl->name == NULL) {
+        pl->struct_size < QSHCHECK_PLUGIN_V1_MIN_SIZE || pl->name == NULL) {
         fprintf(stderr, "qshcheck plugin-host: %s has no %s, or a table of another ABI (want %u)\n",
                 argv[1], QSHCHECK_PLUGIN_SYMBOL, QSHCHECK_PLUGIN_ABI);
         return QC_EXIT_IO;
@@ -117,6 +169,9 @@ int cmd_plugin_host(int argc, char **argv) {
             }
             if (pl->qsh) {
                 json_array_append_new(ops, json_string("qsh"));
+            }
+            if (has_verify(pl)) {
+                json_array_append_new(ops, json_string("verify"));
             }
             json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "type", "hello", "protocol",
                                       QC_PROTOCOL_VERSION, "name", pl->name, "version",

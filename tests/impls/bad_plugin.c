@@ -55,8 +55,13 @@ static int canonical(const qshcheck_request *in, char *out, size_t cap, size_t *
     return QSHCHECK_OK;
 }
 
-static const qshcheck_plugin_table_v1 table = {
-    QSHCHECK_PLUGIN_ABI, sizeof(qshcheck_plugin_table_v1), "bad-plugin", "1", canonical, NULL};
+static const qshcheck_plugin_table_v1 table = {QSHCHECK_PLUGIN_ABI,
+                                               sizeof(qshcheck_plugin_table_v1),
+                                               "bad-plugin",
+                                               "1",
+                                               canonical,
+                                               NULL,
+                                               NULL};
 
 const qshcheck_plugin_table_v1 *qshcheck_plugin_v1(void) {
     return &table;

@@ -59,8 +59,13 @@ static int qsh(const qshcheck_request *in, char hex[65], char *err, size_t errca
     return QSHCHECK_OK;
 }
 
-static const qshcheck_plugin_table_v1 table = {
-    QSHCHECK_PLUGIN_ABI, sizeof(qshcheck_plugin_table_v1), "libqsh-plugin", "1", canonical, qsh};
+static const qshcheck_plugin_table_v1 table = {QSHCHECK_PLUGIN_ABI,
+                                               sizeof(qshcheck_plugin_table_v1),
+                                               "libqsh-plugin",
+                                               "1",
+                                               canonical,
+                                               qsh,
+                                               NULL};
 
 const qshcheck_plugin_table_v1 *qshcheck_plugin_v1(void) {
     return &table;

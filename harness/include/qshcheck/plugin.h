@@ -41,6 +41,25 @@ typedef struct qshcheck_request {
  * result (the host retries with a larger buffer). */
 enum { QSHCHECK_OK = 0, QSHCHECK_REJECTED = 1, QSHCHECK_TOO_SMALL = 2 };
 
+/* A token to verify (the verify operation, on the token vectors). The token travels in
+ * authorization ("JWT <token>") when has_authorization, else in the request target's jwt
+ * parameter. lookup finds a key: rs256 ? the PEM public key of `name` (a kid) : the shared
+ * secret of `name` (an iss); it returns 0 and sets *key, or -1. */
+typedef struct qshcheck_verify_request {
+    qshcheck_request request;
+    qshcheck_str kind; /* module, webhook, context, install, app-to-product */
+    long long now;
+    long long leeway;
+    qshcheck_str authorization;
+    int has_authorization;
+    qshcheck_str audience; /* expected aud, when has_audience */
+    int has_audience;
+    qshcheck_str client_key; /* install: the body's clientKey, when has_client_key */
+    int has_client_key;
+    int (*lookup)(void *ud, int rs256, qshcheck_str name, qshcheck_str *key);
+    void *lookup_ud;
+} qshcheck_verify_request;
+
 typedef struct qshcheck_plugin_table_v1 {
     uint32_t abi_version; /* QSHCHECK_PLUGIN_ABI */
     uint32_t struct_size; /* sizeof(qshcheck_plugin_table_v1) as the plugin was compiled */
@@ -50,7 +69,13 @@ typedef struct qshcheck_plugin_table_v1 {
     int (*canonical)(const qshcheck_request *req, char *out, size_t cap, size_t *len, char *err,
                      size_t errcap);
     int (*qsh)(const qshcheck_request *req, char hex[65], char *err, size_t errcap);
+    /* Appended in ABI 1 for tokens; present when struct_size covers it. QSHCHECK_OK for a
+     * valid token, QSHCHECK_REJECTED with a reason in err. May be NULL. */
+    int (*verify)(const qshcheck_verify_request *req, char *err, size_t errcap);
 } qshcheck_plugin_table_v1;
+
+/* The size of a table that ends before `verify`: such a plugin offers no verify. */
+#define QSHCHECK_PLUGIN_V1_MIN_SIZE (offsetof(qshcheck_plugin_table_v1, verify))
 
 /* The one exported symbol: returns the plugin's table (static storage). */
 typedef const qshcheck_plugin_table_v1 *(*qshcheck_plugin_v1_fn)(void);
