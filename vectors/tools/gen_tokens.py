@@ -19,6 +19,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from outputs import write_or_check  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
 KEYS = os.path.join(VECTORS, "keys")
@@ -560,25 +563,9 @@ def build(description, tests):
 
 
 def main():
-    check = "--check" in sys.argv[1:]
-    stale = []
-    for name, description, make in FILES:
-        text = json.dumps(build(description, make()), indent=2, ensure_ascii=False) + "\n"
-        path = os.path.join(VECTORS, name)
-        if check:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    if f.read() != text:
-                        stale.append(name)
-            except FileNotFoundError:
-                stale.append(name)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-    if stale:
-        print("stale token vector files (run vectors/tools/gen_tokens.py): " + ", ".join(stale))
-        return 1
-    return 0
+    files = {os.path.join(VECTORS, name): json.dumps(build(description, make()), indent=2, ensure_ascii=False) + "\n"
+             for name, description, make in FILES}
+    return write_or_check(files, "--check" in sys.argv[1:], "vectors/tools/gen_tokens.py")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import cases_more  # noqa: E402
 import cases_query  # noqa: E402
 import cases_request  # noqa: E402
 from notes import NOTES  # noqa: E402
+from outputs import write_or_check  # noqa: E402
 
 VECTORS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = "qsh_canonical_v1.schema.json"
@@ -98,25 +99,9 @@ def build_file(description, groups):
 
 
 def main():
-    check = "--check" in sys.argv[1:]
-    stale = []
-    for fname, description, groups in FILES:
-        text = json.dumps(build_file(description, groups), indent=2, ensure_ascii=False) + "\n"
-        path = os.path.join(VECTORS, fname)
-        if check:
-            try:
-                with open(path, encoding="utf-8") as f:
-                    if f.read() != text:
-                        stale.append(fname)
-            except FileNotFoundError:
-                stale.append(fname)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-    if stale:
-        print("stale vector files (run vectors/tools/generate.py): " + ", ".join(stale))
-        return 1
-    return 0
+    files = {os.path.join(VECTORS, fname): json.dumps(build_file(description, groups), indent=2, ensure_ascii=False) + "\n"
+             for fname, description, groups in FILES}
+    return write_or_check(files, "--check" in sys.argv[1:], "vectors/tools/generate.py")
 
 
 if __name__ == "__main__":
