@@ -249,6 +249,19 @@ static double protocol_rate(const char *echo, int reps, size_t copies, size_t *n
     return rate;
 }
 
+static qsh_status bench_lookup(void *ud, int rs256, const char *iss, size_t iss_len,
+                               const char *kid, size_t kid_len, const unsigned char **key,
+                               size_t *key_len) {
+    (void)rs256;
+    (void)iss;
+    (void)iss_len;
+    (void)kid;
+    (void)kid_len;
+    *key = ud;
+    *key_len = strlen(ud);
+    return QSH_OK;
+}
+
 static const char *mark(int ok) {
     return ok ? "meets the target" : "MISSES the target";
 }
@@ -321,6 +334,60 @@ int main(int argc, char **argv) {
     }
     printf("64 KiB per byte / 1 KiB per byte: %.2f   (target <= 2.00: %s)\n",
            per_byte[2] / per_byte[0], mark(per_byte[2] / per_byte[0] <= 2.0));
+
+    /* Tokens: sign and verify an iframe token for each request of the mix but the one that
+     * already carries a jwt parameter (the mix has exactly one). */
+    {
+        static const char secret[] = "bench-shared-secret-0123456789";
+        char tok[8192], auth[8200];
+        size_t tn = 0;
+        double *ss = malloc((size_t)reps * sizeof *ss), *vs = malloc((size_t)reps * sizeof *vs);
+        int titers = quick ? 20 : 200, bad = 0;
+        for (int r = 0; r < reps; r++) {
+            double ts = 0, tv = 0;
+            for (int it = 0; it < titers; it++) {
+                for (size_t i = 0; i < m.n; i++) {
+                    if (strstr(m.req[i].target, "jwt=") != NULL) {
+                        continue; /* it carries a token already: a second one is ambiguous */
+                    }
+                    qsh_sign_params sp = {"jira:tenant",
+                                          NULL,
+                                          NULL,
+                                          NULL,
+                                          1700000000,
+                                          1700000180,
+                                          NULL,
+                                          m.req[i],
+                                          (const unsigned char *)secret,
+                                          sizeof secret - 1};
+                    double t0 = now_ns();
+                    bad |= qsh_token_sign(ctx, &sp, tok, sizeof tok, &tn) != QSH_OK;
+                    double t1 = now_ns();
+                    snprintf(auth, sizeof auth, "JWT %s", tok);
+                    qsh_verify_params vp;
+                    memset(&vp, 0, sizeof vp);
+                    vp.kind = QSH_KIND_MODULE;
+                    vp.now = 1700000010;
+                    vp.authorization = auth;
+                    vp.authorization_len = tn + 4;
+                    vp.request = m.req[i];
+                    vp.lookup = bench_lookup;
+                    vp.lookup_ud = (void *)secret;
+                    double t2 = now_ns();
+                    bad |= qsh_token_verify(ctx, &vp) != QSH_OK;
+                    tv += now_ns() - t2;
+                    ts += t1 - t0;
+                }
+            }
+            ss[r] = ts / ((double)titers * (double)(m.n - 1));
+            vs[r] = tv / ((double)titers * (double)(m.n - 1));
+        }
+        printf("token sign (HS256, qsh included): %8.1f ns; verify: %8.1f ns%s\n",
+               median(ss, (size_t)reps), median(vs, (size_t)reps),
+               bad ? " (a token did NOT verify)" : "");
+        free(ss);
+        free(vs);
+    }
 
     char echo[4096], self[4096];
     bin_path(echo, sizeof echo, argv[0], "qshcheck-echo-impl");
