@@ -16,6 +16,7 @@ typedef struct qsh_param {
     size_t name_len;
     const unsigned char *value;
     size_t value_len;
+    int value_plain; /* the value is all unreserved bytes: it encodes to itself */
 } qsh_param;
 
 struct qsh_ctx {

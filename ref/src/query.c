@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "pct.h"
 #include "sort.h"
 #include "utf8.h"
@@ -32,6 +33,17 @@ static qsh_status decode_component(qsh_ctx *ctx, qsh_cur s, const unsigned char 
     return QSH_OK;
 }
 
+/* 1 when every byte of s is unreserved: then decoding and encoding both give s itself, and
+ * the bytes are ASCII, so the common case skips both copies and the UTF-8 check. */
+static int all_unreserved(qsh_cur s) {
+    for (const unsigned char *q = s.p; q < s.end; q++) {
+        if (!bc_is(*q, QSH_BC_UNRESERVED)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
     int found;
     while (!cur_eof(data)) {
@@ -42,8 +54,18 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
         qsh_cur raw_name = cur_split(&piece, '=', &found); /* the value keeps later '=' */
         const unsigned char *name, *value;
         size_t name_len, value_len;
-        qsh_status st = decode_component(ctx, raw_name, &name, &name_len);
-        if (st == QSH_OK) {
+        int plain_name = all_unreserved(raw_name), plain_value = all_unreserved(piece);
+        qsh_status st = QSH_OK;
+        if (plain_name) {
+            name = raw_name.p;
+            name_len = cur_len(raw_name);
+        } else {
+            st = decode_component(ctx, raw_name, &name, &name_len);
+        }
+        if (st == QSH_OK && plain_value) {
+            value = piece.p;
+            value_len = cur_len(piece);
+        } else if (st == QSH_OK) {
             st = decode_component(ctx, piece, &value, &value_len);
         }
         if (st != QSH_OK) {
@@ -55,17 +77,24 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
         if (ctx->params_len == ctx->params_cap) {
             return QSH_E_NO_MEMORY; /* cannot happen: the count was reserved from the length */
         }
-        qsh_wbuf enc = {ctx_take(ctx, 3 * name_len), 3 * name_len, 0, 0};
-        if (enc.p == NULL) {
-            return QSH_E_NO_MEMORY;
+        qsh_param *p = &ctx->params[ctx->params_len];
+        if (plain_name) {
+            p->name = name; /* its encoded form is itself */
+            p->name_len = name_len;
+        } else {
+            qsh_wbuf enc = {ctx_take(ctx, 3 * name_len), 3 * name_len, 0, 0};
+            if (enc.p == NULL) {
+                return QSH_E_NO_MEMORY;
+            }
+            pct_encode(&enc, name, name_len);
+            p->name = enc.p;
+            p->name_len = enc.len;
+            ctx->scratch_used -= 3 * name_len - enc.len; /* give back what encoding left */
         }
-        pct_encode(&enc, name, name_len);
-        qsh_param *p = &ctx->params[ctx->params_len++];
-        p->name = enc.p;
-        p->name_len = enc.len;
+        ctx->params_len++;
         p->value = value;
         p->value_len = value_len;
-        ctx->scratch_used -= 3 * name_len - enc.len; /* give back what encoding did not use */
+        p->value_plain = plain_value;
     }
     return QSH_OK;
 }
@@ -75,7 +104,9 @@ void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
     params_sort(ctx->params, ctx->params_tmp, n);
     for (size_t i = 0; i < n; i++) {
         const qsh_param *p = &ctx->params[i];
-        if (i > 0 && params_name_cmp(p, &ctx->params[i - 1]) == 0) {
+        const qsh_param *prev = i > 0 ? &ctx->params[i - 1] : NULL;
+        if (prev != NULL && prev->name_len == p->name_len &&
+            memcmp(prev->name, p->name, p->name_len) == 0) {
             wbuf_byte(w, ','); /* repeated name: values joined in sorted order */
         } else {
             if (i > 0) {
@@ -84,6 +115,10 @@ void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
             wbuf_mem(w, p->name, p->name_len);
             wbuf_byte(w, '=');
         }
-        pct_encode(w, p->value, p->value_len);
+        if (p->value_plain) {
+            wbuf_mem(w, p->value, p->value_len);
+        } else {
+            pct_encode(w, p->value, p->value_len);
+        }
     }
 }
