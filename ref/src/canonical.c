@@ -183,8 +183,13 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
         return st;
     }
 
-    for (size_t i = 0; i < req->method_len; i++) {
-        wbuf_byte(w, ascii_upper((unsigned char)req->method[i]));
+    if (w->cap - w->len >= req->method_len) {
+        for (size_t i = 0; i < req->method_len; i++) {
+            w->p[w->len + i] = ascii_upper((unsigned char)req->method[i]);
+        }
+        w->len += req->method_len;
+    } else {
+        w->full = 1;
     }
     parts->method_len = w->len;
     wbuf_byte(w, '&');

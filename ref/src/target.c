@@ -78,7 +78,11 @@ qsh_status target_split(qsh_cur t, qsh_target *out) {
             return QSH_E_URL_SCHEME;
         }
         qsh_cur rest = cur_tail(t, slen + 3);
-        size_t auth_len = cur_find_any(rest, "/?#", 3);
+        size_t auth_len = 0;
+        while (auth_len < cur_len(rest) && rest.p[auth_len] != '/' && rest.p[auth_len] != '?' &&
+               rest.p[auth_len] != '#') {
+            auth_len++;
+        }
         qsh_status st = authority_parse(cur_head(rest, auth_len), &r.origin, default_port);
         if (st != QSH_OK) {
             return st;

@@ -22,11 +22,15 @@ void uri_write(qsh_wbuf *w, const unsigned char *path, size_t n, const unsigned 
     if (n == 0 || path[0] != '/') {
         wbuf_byte(w, '/');
     }
-    for (size_t i = 0; i < n; i++) {
-        if (path[i] == '&') {
-            wbuf_mem(w, "%26", 3); /* the 2014 fix: a raw '&' would let path and query collide */
-        } else {
-            wbuf_byte(w, path[i]);
+    while (n > 0) { /* runs without '&' are copied whole */
+        const unsigned char *amp = memchr(path, '&', n);
+        size_t run = amp ? (size_t)(amp - path) : n;
+        wbuf_mem(w, path, run);
+        if (amp == NULL) {
+            break;
         }
+        wbuf_mem(w, "%26", 3); /* the 2014 fix: a raw '&' would let path and query collide */
+        path += run + 1;
+        n -= run + 1;
     }
 }
