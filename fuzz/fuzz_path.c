@@ -18,12 +18,6 @@
 
 static qsh_ctx *ctx;
 
-static void map_wire(const uint8_t *in, size_t n, char *out) {
-    for (size_t i = 0; i < n; i++) {
-        out[i] = (char)((in[i] >= 0x21 && in[i] <= 0x7E) ? in[i] : 0x21 + in[i] % 94);
-    }
-}
-
 /* Lead bytes and continuation bytes in the right places (a weaker check than the reference's,
  * written separately from it). */
 static int utf8_ok(const unsigned char *s, size_t n) {

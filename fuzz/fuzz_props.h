@@ -14,6 +14,14 @@ static inline void prop(int ok, const char *what) {
     }
 }
 
+/* Maps bytes that cannot be on the wire onto printable ASCII (0x21 + b % 94), so that an input
+ * reaches the parser under test instead of stopping at QSH_E_TARGET_BYTE. */
+static inline void map_wire(const unsigned char *in, size_t n, char *out) {
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (char)((in[i] >= 0x21 && in[i] <= 0x7E) ? in[i] : 0x21 + in[i] % 94);
+    }
+}
+
 static inline int prop_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
 }

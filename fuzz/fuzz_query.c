@@ -67,10 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     }
     memcpy(target, "/q?", 3);
-    for (size_t i = 0; i < size; i++) {
-        uint8_t b = data[i];
-        target[3 + i] = (char)((b >= 0x21 && b <= 0x7E) ? b : 0x21 + b % 94);
-    }
+    map_wire(data, size, target + 3);
     qsh_request r = {"GET", 3, target, size + 3, NULL, 0, QSH_PROFILE_SERVER, NULL, 0, NULL, 0};
     qsh_canonical parts;
     size_t bound = qsh_canonical_bound(&r);

@@ -95,6 +95,11 @@ void qc_report_file_begin(qc_report *r, const char *file_stem) {
     }
 }
 
+/* What a failing verdict says: its own reason, or that a listed failure passes. */
+static const char *verdict_why(const qc_verdict *v) {
+    return v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why;
+}
+
 static void text_field(FILE *out, const char *label, const char *s, size_t n) {
     fprintf(out, " %s=\"", label);
     qc_write_escaped(out, s, n, n);
@@ -197,8 +202,7 @@ static void json_failure(qc_report *r, const char *file, const char *key, const 
         json_pack("{s:s, s:s, s:I, s:s%, s:O*, s:s, s:s, s:o*, s:o*, s:o*}", "file", file, "key",
                   key, "tcId", (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags",
                   c->flags, "verdict", v->kind == QC_XPASS ? "unexpected-pass" : "fail", "why",
-                  v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why,
-                  "input", input, "expected", expected, "actual", actual);
+                  verdict_why(v), "input", input, "expected", expected, "actual", actual);
     if (f && v->has_diff && v->kind == QC_FAIL) {
         json_object_set_new(f, "firstDifference", json_integer((json_int_t)v->first_diff));
     }
@@ -242,9 +246,7 @@ static void junit_case(qc_report *r, const char *key, const qc_case *c, const qc
             fclose(m);
         }
         fputs("      <failure message=\"", o);
-        const char *why =
-            v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why;
-        write_xml(o, why, strlen(why));
+        write_xml(o, verdict_why(v), strlen(verdict_why(v)));
         fputs("\" type=\"mismatch\">", o);
         if (body != NULL) {
             write_xml(o, body, len);
@@ -274,9 +276,7 @@ static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_a
     }
     if (v->kind == QC_FAIL || v->kind == QC_XPASS) {
         fputs("  ---\n  message: \"", o);
-        qc_write_escaped(
-            o, v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why,
-            strlen(v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why), 0);
+        qc_write_escaped(o, verdict_why(v), strlen(verdict_why(v)), 0);
         fputs("\"\n  expected: \"", o);
         if (c->result == QC_INVALID) {
             qc_write_escaped(o, c->status.p, c->status.n, 0);
@@ -330,7 +330,7 @@ void qc_report_case(qc_report *r, const char *file, const char *key, const qc_ca
         return;
     }
     fprintf(r->out, "%s %s tcId %lld: %s\n", v->kind == QC_XPASS ? "XPASS" : "FAIL", file, c->tc_id,
-            v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why);
+            verdict_why(v));
     describe_failure(r->out, c, a, v);
 }
 

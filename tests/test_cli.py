@@ -9,26 +9,18 @@ import copy
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import Checks, run  # noqa: E402
+
 BIN, VECTORS = sys.argv[1], sys.argv[2]
-passed = failed = 0
+check = Checks()
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
-
-
-def qc(*args):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120)
-    return p.returncode, p.stdout, p.stderr
+def qc(*args, timeout=120):
+    return run(BIN, *args, timeout=timeout)
 
 
 def test_help_and_usage():
@@ -238,8 +230,7 @@ def main():
         test_canonical_and_qsh()
         test_run(tmp)
         test_lint(tmp)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

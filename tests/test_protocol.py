@@ -14,6 +14,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import Checks, run  # noqa: E402
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,21 +26,11 @@ import qsh_oracle  # noqa: E402
 BIN, REF_PLUGIN, BAD_PLUGIN = sys.argv[1:4]
 VECTORS = os.path.join(os.path.dirname(HERE), "vectors")
 MISBEHAVE = "%s %s" % (sys.executable, os.path.join(HERE, "impls", "misbehave.py"))
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + what)
+check = Checks()
 
 
 def qc(*args, timeout=300):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
+    return run(BIN, *args, timeout=timeout)
 
 
 def vector_file(path, targets):
@@ -238,8 +231,7 @@ def main():
         test_lenient_judging()
         test_expected_failures(tmp)
         test_reports(tmp)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -25,18 +25,6 @@ static inline int cur_eof(qsh_cur c) {
     return c.p >= c.end;
 }
 
-/* Index of the first byte of c that is in set[0..nset), or cur_len(c) when there is none. */
-static inline size_t cur_find_any(qsh_cur c, const char *set, size_t nset) {
-    for (const unsigned char *q = c.p; q < c.end; q++) {
-        for (size_t i = 0; i < nset; i++) {
-            if (*q == (unsigned char)set[i]) {
-                return (size_t)(q - c.p);
-            }
-        }
-    }
-    return cur_len(c);
-}
-
 /* The first n bytes of c (n <= cur_len(c)). */
 static inline qsh_cur cur_head(qsh_cur c, size_t n) {
     qsh_cur h = {c.p, c.p + n};

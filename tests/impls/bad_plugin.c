@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qsh/qsh.h"
-#include "qshcheck/plugin.h"
+#include "ref_glue.h"
 
 static int has(const qshcheck_str *s, const char *word) {
     size_t w = strlen(word);
@@ -28,31 +27,7 @@ static int canonical(const qshcheck_request *in, char *out, size_t cap, size_t *
     }
     while (has(&in->target, "HANG")) {
     }
-    qsh_request req = {in->method.p,
-                       in->method.n,
-                       in->target.p,
-                       in->target.n,
-                       in->base_url.p,
-                       in->base_url.n,
-                       QSH_PROFILE_SERVER,
-                       NULL,
-                       0,
-                       NULL,
-                       0};
-    qsh_canonical parts;
-    qsh_ctx *ctx = qsh_ctx_new();
-    qsh_status st = ctx ? qsh_canonicalize(ctx, &req, out, cap, &parts) : QSH_E_NO_MEMORY;
-    qsh_ctx_free(ctx);
-    if (st == QSH_E_BUFFER_TOO_SMALL) {
-        return QSHCHECK_TOO_SMALL;
-    }
-    if (st != QSH_OK) {
-        strncpy(err, qsh_status_name(st), errcap - 1);
-        err[errcap - 1] = '\0';
-        return QSHCHECK_REJECTED;
-    }
-    *len = parts.len;
-    return QSHCHECK_OK;
+    return glue_canonical(in, out, cap, len, err, errcap);
 }
 
 static const qshcheck_plugin_table_v1 table = {QSHCHECK_PLUGIN_ABI,
