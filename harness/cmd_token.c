@@ -160,15 +160,22 @@ static qsh_status cli_lookup(void *ud, int rs256, const char *iss, size_t iss_le
     return QSH_OK;
 }
 
+/* Reads a key file whole; NULL when it cannot be read or is over 64 KiB, far more than any
+ * PEM public key (refused rather than cut short). */
 static char *read_file(const char *path, size_t *len) {
+    enum { MAX_KEY_FILE = 65536 };
     FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    if (f != NULL) {
-        buf = malloc(65536);
-        *len = buf ? fread(buf, 1, 65535, f) : 0;
-        if (buf) {
+    char *buf = f ? malloc(MAX_KEY_FILE + 1) : NULL;
+    if (buf != NULL) {
+        *len = fread(buf, 1, MAX_KEY_FILE + 1, f);
+        if (*len > MAX_KEY_FILE || ferror(f)) {
+            free(buf);
+            buf = NULL;
+        } else {
             buf[*len] = '\0';
         }
+    }
+    if (f != NULL) {
         fclose(f);
     }
     return buf;
@@ -207,7 +214,8 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     p.client_key_len = o->client_key ? strlen(o->client_key) : 0;
     cli_keys keys = {o->secret, NULL, 0};
     if (o->public_key != NULL && (keys.pem = read_file(o->public_key, &keys.pem_len)) == NULL) {
-        fprintf(stderr, "qshcheck: cannot read the public key %s\n", o->public_key);
+        fprintf(stderr, "qshcheck: cannot read the public key %s (or it is over 64 KiB)\n",
+                o->public_key);
         return QC_EXIT_IO;
     }
     p.lookup = cli_lookup;

@@ -210,6 +210,12 @@ def test_token_commands():
     check(rc == 1 and out.split()[1] in ("SIG_INVALID", "B64_INVALID"), "token verify: a changed signature")
     rc, out, err = qc("token", "verify", "--secret", "s3", "--public-key", "/x.pem", "GET", "/")
     check(rc == 2, "token verify: --secret and --public-key exclude each other")
+    with tempfile.NamedTemporaryFile(suffix=".pem") as big:
+        big.write(b"x" * 70000)
+        big.flush()
+        rc, out, err = qc("token", "verify", "--public-key", big.name, "--kind", "install", "--audience", "a",
+                          "--client-key", "b", "GET", "/")
+        check(rc == 3 and "over 64 KiB" in err, "token verify: an oversized key file is refused, not cut")
     rc, out, err = qc("token", "verify", "--secret", "s3", "--kind", "nope", "GET", "/")
     check(rc == 2 and "unknown kind" in err, "token verify: unknown kind")
     rc, out, err = qc("token", "decode", tok)
