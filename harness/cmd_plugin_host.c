@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "protocol.h"
 #include "qshcheck/plugin.h"
+#include "serve_loop.h"
 
 static qshcheck_str str_of(json_t *j, const char *key) {
     json_t *v = json_object_get(j, key);
@@ -72,16 +73,10 @@ static json_t *serve_verify(const qshcheck_plugin_table_v1 *pl, json_t *j, json_
     return json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
 }
 
-/* Answers one request line; returns the malloc'd answer (without newline) or NULL. */
-static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t n) {
-    json_error_t je;
-    json_t *j = json_loadb(line, n, JSON_ALLOW_NUL, &je);
+/* Answers one request of the line protocol with the plugin. */
+static json_t *plugin_answer(void *ud, json_t *j, json_int_t id) {
+    const qshcheck_plugin_table_v1 *pl = ud;
     json_t *out = NULL;
-    if (j == NULL || !json_is_integer(json_object_get(j, "id"))) {
-        json_decref(j);
-        return NULL;
-    }
-    json_int_t id = json_integer_value(json_object_get(j, "id"));
     const char *op = json_string_value(json_object_get(j, "op"));
     qshcheck_request req = {str_of(j, "method"),
                             str_of(j, "target"),
@@ -99,7 +94,6 @@ static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t 
             char *grown = realloc(buf, cap *= 2);
             if (grown == NULL) {
                 free(buf);
-                json_decref(j);
                 return NULL;
             }
             buf = grown;
@@ -126,10 +120,22 @@ static char *serve(const qshcheck_plugin_table_v1 *pl, const char *line, size_t 
     } else {
         out = json_pack("{s:I, s:s}", "id", id, "skipped", "operation not offered by the plugin");
     }
-    char *s = out ? json_dumps(out, JSON_COMPACT) : NULL;
-    json_decref(out);
-    json_decref(j);
-    return s;
+    return out;
+}
+
+static json_t *plugin_operations(void *ud) {
+    const qshcheck_plugin_table_v1 *pl = ud;
+    json_t *ops = json_array();
+    if (pl->canonical) {
+        json_array_append_new(ops, json_string("canonical"));
+    }
+    if (pl->qsh) {
+        json_array_append_new(ops, json_string("qsh"));
+    }
+    if (has_verify(pl)) {
+        json_array_append_new(ops, json_string("verify"));
+    }
+    return ops;
 }
 
 int cmd_plugin_host(int argc, char **argv) {
@@ -152,46 +158,7 @@ int cmd_plugin_host(int argc, char **argv) {
                 argv[1], QSHCHECK_PLUGIN_SYMBOL, QSHCHECK_PLUGIN_ABI);
         return QC_EXIT_IO;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, stdin)) > 0) {
-        if (line[n - 1] == '\n') {
-            line[--n] = '\0';
-        }
-        json_error_t je;
-        json_t *j = json_loadb(line, (size_t)n, 0, &je);
-        const char *type = json_string_value(json_object_get(j, "type"));
-        if (type != NULL && strcmp(type, "hello") == 0) {
-            json_t *ops = json_array();
-            if (pl->canonical) {
-                json_array_append_new(ops, json_string("canonical"));
-            }
-            if (pl->qsh) {
-                json_array_append_new(ops, json_string("qsh"));
-            }
-            if (has_verify(pl)) {
-                json_array_append_new(ops, json_string("verify"));
-            }
-            json_t *hello = json_pack("{s:s, s:i, s:s, s:s, s:o}", "type", "hello", "protocol",
-                                      QC_PROTOCOL_VERSION, "name", pl->name, "version",
-                                      pl->version ? pl->version : "", "operations", ops);
-            json_dumpf(hello, stdout, JSON_COMPACT);
-            json_decref(hello);
-        } else {
-            char *ans = serve(pl, line, (size_t)n);
-            if (ans == NULL) {
-                fprintf(stderr, "qshcheck plugin-host: cannot answer a request\n");
-                json_decref(j);
-                break;
-            }
-            fputs(ans, stdout);
-            free(ans);
-        }
-        json_decref(j);
-        fputc('\n', stdout);
-        fflush(stdout);
-    }
-    free(line);
-    return QC_EXIT_OK;
+    qc_server srv = {"plugin-host", (void *)pl,        pl->name,
+                     pl->version,   plugin_operations, plugin_answer};
+    return qc_serve_lines(&srv, stdin, stdout);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "token_decode.h"
 #include "qsh/qsh.h"
 #include "request.h"
 #include "token_case.h"
@@ -233,51 +234,6 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     return QC_EXIT_FAIL;
 }
 
-/* Decodes one segment strictly, or, failing that, leniently (padding, the standard alphabet),
- * with a warning. NULL when even that fails. */
-static json_t *decode_segment(const char *seg, size_t n, const char *what, int *warnings) {
-    unsigned char *buf = malloc(n + 4);
-    size_t len = 0;
-    json_t *j = NULL;
-    if (buf == NULL) {
-        return NULL;
-    }
-    if (qsh_b64url_decode(seg, n, buf, &len) != QSH_OK) {
-        char *fixed = malloc(n + 1);
-        size_t m = 0;
-        for (size_t i = 0; fixed && i < n; i++) {
-            if (seg[i] != '=') {
-                fixed[m++] = seg[i] == '+' ? '-' : seg[i] == '/' ? '_' : seg[i];
-            }
-        }
-        fprintf(stderr, "warning: the %s is not strict base64url (B64_INVALID)\n", what);
-        (*warnings)++;
-        if (fixed == NULL || qsh_b64url_decode(fixed, m, buf, &len) != QSH_OK) {
-            free(fixed);
-            free(buf);
-            return NULL;
-        }
-        free(fixed);
-    }
-    json_error_t je;
-    j = json_loadb((const char *)buf, len, JSON_DECODE_ANY, &je);
-    if (j == NULL) {
-        fprintf(stderr, "warning: the %s is not JSON: %s\n", what, je.text);
-        (*warnings)++;
-        j = json_stringn_nocheck((const char *)buf, len);
-    } else {
-        json_t *strict =
-            json_loadb((const char *)buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-        if (strict == NULL) {
-            fprintf(stderr, "warning: the %s has a duplicate member (JSON_DUP_MEMBER)\n", what);
-            (*warnings)++;
-        }
-        json_decref(strict);
-    }
-    free(buf);
-    return j;
-}
-
 static void warn_claims(json_t *h, json_t *c, int *w) {
     json_t *alg = json_object_get(h, "alg");
     if (!json_is_string(alg) || (strcmp(json_string_value(alg), "HS256") != 0 &&
@@ -328,8 +284,8 @@ static int token_decode(const opts *o) {
         return QC_EXIT_USAGE;
     }
     int w = 0;
-    json_t *h = decode_segment(t, (size_t)(d1 - t), "header", &w);
-    json_t *c = decode_segment(d1 + 1, (size_t)(d2 - d1 - 1), "claims", &w);
+    json_t *h = qc_token_segment(t, (size_t)(d1 - t), "header", &w);
+    json_t *c = qc_token_segment(d1 + 1, (size_t)(d2 - d1 - 1), "claims", &w);
     if (h == NULL || c == NULL) {
         fprintf(stderr, "qshcheck: the token cannot be decoded\n");
         json_decref(h);

@@ -41,6 +41,10 @@ void qc_answer_clear(qc_answer *ans);
  * "&/", the URI at the next '&' (a canonical URI has no raw '&'). -1 when out of memory. */
 int qc_answer_set_request(qc_answer *ans, const char *req, size_t n);
 
+/* Finds the parts of a canonical request as qc_answer_set_request does. */
+void qc_split_request(const char *req, size_t n, size_t *method_len, size_t *uri_off,
+                      size_t *uri_len, size_t *query_off);
+
 /* The built-in reference implementation. Returns 0, or -1 when out of memory. */
 int qc_impl_ref(qc_impl *impl);
 

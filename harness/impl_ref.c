@@ -13,15 +13,8 @@ void qc_answer_clear(qc_answer *ans) {
     memset(ans, 0, sizeof *ans);
 }
 
-int qc_answer_set_request(qc_answer *ans, const char *req, size_t n) {
-    free(ans->request);
-    ans->request = malloc(n + 1);
-    if (ans->request == NULL) {
-        return -1;
-    }
-    memcpy(ans->request, req, n);
-    ans->request[n] = '\0';
-    ans->request_len = n;
+void qc_split_request(const char *req, size_t n, size_t *method_len, size_t *uri_off,
+                      size_t *uri_len, size_t *query_off) {
     /* A method may hold '&' (it is a token character) but never '/', and a canonical URI
      * starts with '/': the method ends at the first "&/". */
     const char *a1 = NULL;
@@ -34,11 +27,23 @@ int qc_answer_set_request(qc_answer *ans, const char *req, size_t n) {
     if (a1 == NULL) {
         a1 = memchr(req, '&', n);
     }
-    ans->method_len = a1 ? (size_t)(a1 - req) : n;
-    ans->uri_off = a1 ? ans->method_len + 1 : n;
-    const char *a2 = a1 ? memchr(a1 + 1, '&', n - ans->uri_off) : NULL;
-    ans->uri_len = a2 ? (size_t)(a2 - (a1 + 1)) : n - ans->uri_off;
-    ans->query_off = a2 ? ans->uri_off + ans->uri_len + 1 : n;
+    *method_len = a1 ? (size_t)(a1 - req) : n;
+    *uri_off = a1 ? *method_len + 1 : n;
+    const char *a2 = a1 ? memchr(a1 + 1, '&', n - *uri_off) : NULL;
+    *uri_len = a2 ? (size_t)(a2 - (a1 + 1)) : n - *uri_off;
+    *query_off = a2 ? *uri_off + *uri_len + 1 : n;
+}
+
+int qc_answer_set_request(qc_answer *ans, const char *req, size_t n) {
+    free(ans->request);
+    ans->request = malloc(n + 1);
+    if (ans->request == NULL) {
+        return -1;
+    }
+    memcpy(ans->request, req, n);
+    ans->request[n] = '\0';
+    ans->request_len = n;
+    qc_split_request(req, n, &ans->method_len, &ans->uri_off, &ans->uri_len, &ans->query_off);
     ans->query_len = n - ans->query_off;
     return 0;
 }

@@ -13,6 +13,9 @@ static const char usage[] =
     "  run        run vector files against the reference or another implementation\n"
     "  lint       check vector files against their schema and their own hashes\n"
     "  token      sign, verify or decode Connect JWTs\n"
+    "  diagnose   explain a qsh mismatch: which known mistake gives the value you got\n"
+    "  mistakes   list the known mistakes of real implementations\n"
+    "  serve      answer the line protocol as a library making given mistakes\n"
     "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
     "\n"
     "`qshcheck COMMAND --help` describes each command.\n"
@@ -43,6 +46,15 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "token") == 0) {
         return cmd_token(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "diagnose") == 0) {
+        return cmd_diagnose(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "mistakes") == 0) {
+        return cmd_mistakes(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "serve") == 0) {
+        return cmd_serve(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "plugin-host") == 0) {
         return cmd_plugin_host(argc - 1, argv + 1);
