@@ -39,6 +39,7 @@ int cmd_lint(int argc, char **argv);
 int cmd_plugin_host(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
+int cmd_fuzz_diff(int argc, char **argv);
 int cmd_mistakes(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

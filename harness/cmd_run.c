@@ -66,33 +66,7 @@ typedef struct run_options {
 } run_options;
 
 static int setup_impl(const run_options *o, qc_impl *impl) {
-    char err[512];
-    if (o->exec != NULL) {
-        if (qc_impl_exec(impl, o->exec, &o->exec_opt, err, sizeof err) != 0) {
-            fprintf(stderr, "qshcheck: cannot start '%s': %s\n", o->exec, err);
-            return -1;
-        }
-        return 0;
-    }
-    if (o->plugin != NULL) {
-        char self[4096];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) {
-            fprintf(stderr, "qshcheck: cannot find its own executable to host the plugin\n");
-            return -1;
-        }
-        self[n] = '\0';
-        if (qc_impl_plugin(impl, self, o->plugin, &o->exec_opt, err, sizeof err) != 0) {
-            fprintf(stderr, "qshcheck: cannot load the plugin %s: %s\n", o->plugin, err);
-            return -1;
-        }
-        return 0;
-    }
-    if (qc_impl_ref(impl) != 0) {
-        fprintf(stderr, "qshcheck: cannot set up the reference implementation\n");
-        return -1;
-    }
-    return 0;
+    return qc_impl_open(impl, o->exec, o->plugin, &o->exec_opt);
 }
 
 /* Runs one file's cases and reports them. -1 when the file cannot be loaded. */

@@ -67,4 +67,8 @@ int qc_impl_exec(qc_impl *impl, const char *command, const qc_exec_options *o, c
 int qc_impl_plugin(qc_impl *impl, const char *self, const char *plugin_path,
                    const qc_exec_options *o, char *err, size_t errcap);
 
+/* The program (exec), else the plugin, else the reference when both are NULL. Returns 0, or -1
+ * with a message printed. */
+int qc_impl_open(qc_impl *impl, const char *exec, const char *plugin, const qc_exec_options *o);
+
 #endif

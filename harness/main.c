@@ -14,6 +14,7 @@ static const char usage[] =
     "  lint       check vector files against their schema and their own hashes\n"
     "  token      sign, verify or decode Connect JWTs\n"
     "  diagnose   explain a qsh mismatch: which known mistake gives the value you got\n"
+    "  fuzz-diff  compare an implementation with the reference on generated requests\n"
     "  mistakes   list the known mistakes of real implementations\n"
     "  serve      answer the line protocol as a library making given mistakes\n"
     "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
@@ -49,6 +50,9 @@ int main(int argc, char **argv) {
     }
     if (strcmp(cmd, "diagnose") == 0) {
         return cmd_diagnose(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "fuzz-diff") == 0) {
+        return cmd_fuzz_diff(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "mistakes") == 0) {
         return cmd_mistakes(argc - 1, argv + 1);

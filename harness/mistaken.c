@@ -16,11 +16,22 @@ typedef struct sbuf {
     int oom;
 } sbuf;
 
+static void sb_reserve(sbuf *b, size_t n);
+
 static void sb_put(sbuf *b, const void *p, size_t n) {
+    sb_reserve(b, n);
     if (b->oom || n == 0) {
         return;
     }
-    if (b->n + n + 1 > b->cap) {
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+/* Makes room for n more bytes, so that a pointer into the buffer stays valid while they are
+ * appended. */
+static void sb_reserve(sbuf *b, size_t n) {
+    if (!b->oom && b->n + n + 1 > b->cap) {
         size_t cap = (b->n + n + 1) * 2;
         char *grown = realloc(b->p, cap);
         if (grown == NULL) {
@@ -30,9 +41,6 @@ static void sb_put(sbuf *b, const void *p, size_t n) {
         b->p = grown;
         b->cap = cap;
     }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    b->p[b->n] = '\0';
 }
 
 static void sb_byte(sbuf *b, char c) {
@@ -369,6 +377,11 @@ static void write_query(mstate *st, sbuf *out) {
     uint64_t mask = st->mask;
     for (size_t i = 0; i < st->count; i++) { /* sort keys, made once */
         mparam *p = &st->params[i];
+        /* the encoded forms are read from the store and written to it: room first */
+        sb_reserve(&st->store, 3 * (p->name.n + p->value.n));
+        if (st->store.oom) {
+            break;
+        }
         p->key.off = st->store.n;
         pct_encode(&st->store, at(st, p->name), p->name.n, 0);
         p->key.n = st->store.n - p->key.off;

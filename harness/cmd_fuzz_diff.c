@@ -1,0 +1,489 @@
+/* `qshcheck fuzz-diff`: differential fuzzing of an implementation against the reference. It
+ * sends random requests from the grammar of fuzz_grammar.c to both, shrinks each new kind of
+ * disagreement to a minimal request, classifies it with the mistake catalogue, and writes the
+ * minimal requests as candidate vectors in corpus format. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "explain.h"
+#include "fuzz_grammar.h"
+#include "impl.h"
+#include "mistakes.h"
+#include "request.h"
+
+static const char usage[] =
+    "usage: qshcheck fuzz-diff (--exec COMMAND | --plugin LIB) [--seconds N] [--cases N]\n"
+    "                          [--seed S] [--out DIR] [--server-only] [--timeout SECONDS]\n"
+    "                          [--hide-stderr]\n"
+    "\n"
+    "Sends generated requests to an implementation (over the line protocol, or a C plugin)\n"
+    "and to the reference, and reports where they disagree. Each new kind of disagreement is\n"
+    "shrunk to a minimal request and classified with the known mistakes (`qshcheck\n"
+    "mistakes`); the minimal requests are written to DIR/fuzz_diff_seed<S>.json as candidate\n"
+    "vectors in corpus format, with the reference's expectation, to confirm by hand.\n"
+    "\n"
+    "  --seconds N    stop after about N seconds (default 60)\n"
+    "  --cases N      stop after N generated requests (default: no limit but --seconds)\n"
+    "  --seed S       the generator's seed (default 1); the same seed sends the same requests\n"
+    "                 in the same order, so --cases N makes a run repeatable\n"
+    "  --out DIR      where the candidate vectors go (default: not written)\n"
+    "  --server-only  never use the product profile\n"
+    "  --timeout, --hide-stderr   as for `qshcheck run`\n"
+    "\n"
+    "exit status: 0 no disagreement; 1 disagreements found; 2 bad arguments; 3 the\n"
+    "implementation cannot start or the vectors cannot be written.\n";
+
+enum { BATCH = 256, MAX_KINDS = 64, SHRINK_ROUNDS = 200, SHRINK_SECONDS = 60, STEPS = 512 };
+
+typedef enum fd_kind {
+    FD_AGREE,
+    FD_SKIPPED,
+    FD_MISMATCH,
+    FD_LENIENT,
+    FD_REJECTS,
+    FD_BROKEN
+} fd_kind;
+
+typedef struct fd_verdict {
+    fd_kind kind;
+    char label[256];
+    uint64_t mistakes; /* the mistakes named by a mismatch's label */
+} fd_verdict;
+
+typedef struct fd_finding {
+    fd_verdict v;
+    size_t count;
+    fg_req req;   /* shrunk */
+    char *theirs; /* what the implementation answered for req */
+    int shrunk;
+} fd_finding;
+
+typedef struct fd_run {
+    qsh_ctx *ctx;
+    qc_impl impl;
+    fd_finding found[MAX_KINDS];
+    size_t nfound, overflow;
+} fd_run;
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The reference's answer: QSH_OK with the canonical request in a malloc'd *out. */
+static qsh_status reference(qsh_ctx *ctx, const qc_case *c, char **out, qsh_canonical *parts) {
+    qsh_request req;
+    *out = NULL;
+    if (qc_request_from_case(c, &req) != 0) {
+        return QSH_E_PROFILE_INVALID;
+    }
+    size_t bound = qsh_canonical_bound(&req);
+    *out = malloc(bound ? bound : 1);
+    if (*out == NULL) {
+        return QSH_E_NO_MEMORY;
+    }
+    return qsh_canonicalize(ctx, &req, *out, bound ? bound : 1, parts);
+}
+
+/* Names the mistakes that give the implementation's answer, e.g. "SpaceAsPlus or A + B". */
+static void classify(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verdict *v) {
+    qsh_request req;
+    qc_ways ws;
+    size_t found[16], nfound = 0;
+    snprintf(v->label, sizeof v->label, "unexplained: no known mistake, alone or in pairs");
+    if (qc_request_from_case(c, &req) != 0 ||
+        qc_ways_init(&ws, ctx, &req, 1u << req.profile) != QSH_OK) {
+        return;
+    }
+    int level = a->request != NULL
+                    ? qc_ways_explain(&ws, a->request, a->request_len, 0, found, 16, &nfound)
+                    : qc_ways_explain(&ws, a->qsh, 64, 1, found, 16, &nfound);
+    if (level >= 1) {
+        size_t len = 0;
+        v->label[0] = '\0';
+        for (size_t i = 0; i < nfound && len < sizeof v->label; i++) {
+            char one[128];
+            qc_way_label(&ws.w[found[i]], one, sizeof one);
+            int w = snprintf(v->label + len, sizeof v->label - len, "%s%s", i ? " or " : "", one);
+            len += w > 0 ? (size_t)w : 0;
+            for (int k = 0; k < 2; k++) {
+                int m = ws.w[found[i]].mistake[k];
+                v->mistakes |= m >= 0 ? (uint64_t)1 << m : 0;
+            }
+        }
+    }
+    qc_ways_free(&ws);
+}
+
+static void judge(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verdict *v) {
+    memset(v, 0, sizeof *v);
+    if (a->outcome == QC_OUT_SKIPPED) {
+        v->kind = FD_SKIPPED;
+        return;
+    }
+    if (a->outcome == QC_OUT_BROKEN) {
+        v->kind = FD_BROKEN;
+        snprintf(v->label, sizeof v->label,
+                 "broken: the implementation crashed, hung or broke "
+                 "the protocol");
+        return;
+    }
+    char *mine = NULL;
+    qsh_canonical parts;
+    qsh_status st = reference(ctx, c, &mine, &parts);
+    if (st != QSH_OK) {
+        v->kind = a->outcome == QC_OUT_OK ? FD_LENIENT : FD_AGREE;
+        snprintf(v->label, sizeof v->label, "canonicalizes a request the rules reject (%s)",
+                 qsh_status_name(st));
+    } else if (a->outcome == QC_OUT_ERROR) {
+        v->kind = FD_REJECTS;
+        snprintf(v->label, sizeof v->label, "rejects a request the rules canonicalize");
+    } else {
+        int same;
+        if (a->request != NULL) {
+            same = a->request_len == parts.len && memcmp(a->request, mine, parts.len) == 0;
+        } else {
+            char hex[QSH_HEX_SIZE];
+            same =
+                qsh_sha256_hex(ctx, mine, parts.len, hex) == QSH_OK && memcmp(hex, a->qsh, 64) == 0;
+        }
+        v->kind = same ? FD_AGREE : FD_MISMATCH;
+        if (!same) {
+            classify(ctx, c, a, v);
+        }
+    }
+    free(mine);
+}
+
+static char *answer_text(const qc_answer *a) {
+    const char *s = a->request ? a->request : a->has_qsh ? a->qsh : a->status;
+    size_t n = a->request ? a->request_len : strlen(s);
+    char *t = malloc(n + 1);
+    if (t != NULL) {
+        memcpy(t, s, n);
+        t[n] = '\0';
+    }
+    return t;
+}
+
+/* Runs reqs[0..n) through the implementation; answers[] then belong to the caller. */
+static void run_batch(fd_run *r, const fg_req *reqs, size_t n, fg_case *cases, qc_case *flat,
+                      qc_answer *answers) {
+    for (size_t i = 0; i < n; i++) {
+        fg_render(&reqs[i], &cases[i]);
+        flat[i] = cases[i].c;
+    }
+    r->impl.run(r->impl.state, flat, n, answers);
+}
+
+/* Shrinks f->req while the implementation keeps disagreeing in the same way. */
+static void shrink(fd_run *r, fd_finding *f, fg_case *cases, qc_case *flat, qc_answer *answers,
+                   fg_req *steps, double deadline) {
+    for (int round = 0; round < SHRINK_ROUNDS && now_s() < deadline; round++) {
+        size_t n = fg_shrink_steps(&f->req, steps, STEPS);
+        if (n == 0) {
+            break;
+        }
+        run_batch(r, steps, n, cases, flat, answers);
+        size_t hit = n;
+        for (size_t i = 0; i < n && hit == n; i++) {
+            fd_verdict v;
+            judge(r->ctx, &flat[i], &answers[i], &v);
+            if (v.kind == f->v.kind && strcmp(v.label, f->v.label) == 0) {
+                hit = i;
+                f->req = steps[i];
+                free(f->theirs);
+                f->theirs = answer_text(&answers[i]);
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            qc_answer_clear(&answers[i]);
+        }
+        if (hit == n || f->v.kind == FD_BROKEN) { /* a broken case costs a restart: one round */
+            break;
+        }
+    }
+}
+
+static void note(json_t *notes, const char *flag, const char *type, const char *desc) {
+    json_object_set_new(notes, flag, json_pack("{s:s, s:s}", "bugType", type, "description", desc));
+}
+
+static json_t *vector_of(fd_run *r, const fd_finding *f, int id, json_t *notes) {
+    fg_case fc;
+    fg_render(&f->req, &fc);
+    const qc_case *c = &fc.c;
+    json_t *flags = json_array();
+    json_array_append_new(flags, json_string("FuzzDiffCandidate"));
+    for (int m = 0; m < QC_MISTAKE_COUNT; m++) {
+        if (f->v.mistakes & ((uint64_t)1 << m)) {
+            json_array_append_new(flags, json_string(qc_mistakes[m].name));
+            note(notes, qc_mistakes[m].name, "KNOWN_MISTAKE", qc_mistakes[m].what);
+        }
+    }
+    char comment[1024];
+    snprintf(comment, sizeof comment, "%s; the implementation answered %.600s", f->v.label,
+             f->theirs ? f->theirs : "?");
+    json_t *t = json_pack("{s:i, s:s, s:o, s:s%, s:s%, s:s%, s:s%}", "tcId", id, "comment", comment,
+                          "flags", flags, "method", c->method.p, c->method.n, "target", c->target.p,
+                          c->target.n, "baseUrl", c->base_url.p, c->base_url.n, "profile",
+                          c->profile.p, c->profile.n);
+    if (c->has_body) {
+        json_object_set_new(t, "body", json_stringn(c->body.p, c->body.n));
+        json_object_set_new(t, "contentType", json_stringn(c->content_type.p, c->content_type.n));
+    }
+    char *mine = NULL, hex[QSH_HEX_SIZE];
+    qsh_canonical p;
+    qsh_status st = reference(r->ctx, c, &mine, &p);
+    if (st == QSH_OK && qsh_sha256_hex(r->ctx, mine, p.len, hex) == QSH_OK) {
+        json_object_set_new(t, "canonicalMethod", json_stringn(mine, p.method_len));
+        json_object_set_new(t, "canonicalUri", json_stringn(mine + p.uri_off, p.uri_len));
+        json_object_set_new(t, "canonicalQuery", json_stringn(mine + p.query_off, p.query_len));
+        json_object_set_new(t, "canonicalRequest", json_stringn(mine, p.len));
+        json_object_set_new(t, "qsh", json_string(hex));
+        json_object_set_new(t, "result", json_string("valid"));
+    } else {
+        json_object_set_new(t, "status", json_string(qsh_status_name(st)));
+        json_object_set_new(t, "result", json_string("invalid"));
+    }
+    free(mine);
+    return t;
+}
+
+/* Writes DIR/fuzz_diff_seed<S>.json. 0, or -1 with a message printed. */
+static int write_vectors(fd_run *r, const char *dir, unsigned long long seed, char *path,
+                         size_t pathcap) {
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "qshcheck: cannot create %s\n", dir);
+        return -1;
+    }
+    snprintf(path, pathcap, "%s/fuzz_diff_seed%llu.json", dir, seed);
+    json_t *notes = json_object(), *tests = json_array();
+    note(notes, "FuzzDiffCandidate", "EDGE_CASE",
+         "Found by qshcheck fuzz-diff: a minimal request on which the implementation and the "
+         "reference disagree. The expectation is the reference's: confirm it by hand against "
+         "the rules before the case joins the corpus.");
+    for (size_t i = 0; i < r->nfound; i++) {
+        json_array_append_new(tests, vector_of(r, &r->found[i], (int)i + 1, notes));
+    }
+    char header[512];
+    snprintf(header, sizeof header, "Candidates from qshcheck fuzz-diff, seed %llu, against %s %s.",
+             seed, r->impl.name, r->impl.version);
+    json_t *doc = json_pack(
+        "{s:s, s:s, s:s, s:i, s:[s, s], s:o, s:[{s:s, s:s, s:o}]}", "schema",
+        "qsh_canonical_v1.schema.json", "algorithm", "ATLASSIAN-CONNECT-QSH", "version", "1",
+        "numberOfTests", (int)r->nfound, "header", header,
+        "qsh = lowercase hex SHA-256 of canonicalMethod '&' canonicalUri '&' canonicalQuery.",
+        "notes", notes, "testGroups", "type", "QshCanonical", "comment", "fuzz-diff", "tests",
+        tests);
+    int rc = doc ? json_dump_file(doc, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : -1;
+    json_decref(doc);
+    if (rc != 0) {
+        fprintf(stderr, "qshcheck: cannot write %s\n", path);
+    }
+    return rc;
+}
+
+typedef struct fd_opts {
+    const char *exec, *plugin, *out;
+    double seconds;
+    unsigned long long cases, seed;
+    int server_only;
+    qc_exec_options exec_opt;
+} fd_opts;
+
+static int number(const char *v, double max, double *out) {
+    char *end;
+    errno = 0;
+    *out = strtod(v, &end);
+    return *v != '\0' && *end == '\0' && errno == 0 && *out >= 0 && *out <= max ? 0 : -1;
+}
+
+static int parse(int argc, char **argv, fd_opts *o) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        double d;
+        int r;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (strcmp(a, "--hide-stderr") == 0 || strcmp(a, "--server-only") == 0) {
+            *(a[2] == 'h' ? &o->exec_opt.quiet_stderr : &o->server_only) = 1;
+            continue;
+        }
+        if ((r = cli_opt(argc, argv, &i, "exec", &v)) == 1) {
+            o->exec = v;
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "plugin", &v)) == 1) {
+            o->plugin = v;
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "out", &v)) == 1) {
+            o->out = v;
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "seconds", &v)) == 1) {
+            if (number(v, 1e7, &o->seconds) != 0 || o->seconds <= 0) {
+                return -cli_usage_error(usage, "--seconds needs a positive number");
+            }
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "cases", &v)) == 1) {
+            if (number(v, 1e12, &d) != 0 || d < 1 || d != (double)(unsigned long long)d) {
+                return -cli_usage_error(usage, "--cases needs a whole number from 1");
+            }
+            o->cases = (unsigned long long)d;
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "seed", &v)) == 1) {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(v, &end, 10);
+            if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0) {
+                return -cli_usage_error(usage, "--seed needs a whole number");
+            }
+        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "timeout", &v)) == 1) {
+            if (number(v, 86400, &o->exec_opt.timeout) != 0 || o->exec_opt.timeout <= 0) {
+                return -cli_usage_error(usage, "--timeout needs seconds between 0 and 86400");
+            }
+        }
+        if (r == -1) {
+            return -cli_usage_error(usage, "option %s needs a value", a);
+        }
+        if (r == 0) {
+            return -cli_usage_error(usage, "unexpected argument '%s'", a);
+        }
+    }
+    if ((o->exec == NULL) == (o->plugin == NULL)) {
+        return -cli_usage_error(usage, "give one of --exec and --plugin");
+    }
+    return 0;
+}
+
+static fd_finding *finding_for(fd_run *r, const fd_verdict *v) {
+    for (size_t i = 0; i < r->nfound; i++) {
+        if (r->found[i].v.kind == v->kind && strcmp(r->found[i].v.label, v->label) == 0) {
+            return &r->found[i];
+        }
+    }
+    return NULL;
+}
+
+static void report(const fd_run *r, unsigned long long sent, unsigned long long skipped,
+                   unsigned long long disagreed, double secs, unsigned long long seed) {
+    printf("fuzz-diff: %s %s, seed %llu: %llu requests in %.1f s (%llu skipped by the "
+           "implementation)\n",
+           r->impl.name, r->impl.version, seed, sent, secs, skipped);
+    printf("%llu disagreements, of %zu kinds%s\n", disagreed, r->nfound,
+           r->overflow ? " (more kinds than are kept; the rest are counted only)" : "");
+    for (size_t i = 0; i < r->nfound; i++) {
+        const fd_finding *f = &r->found[i];
+        fg_case fc;
+        fg_render(&f->req, &fc);
+        printf("\n%5zu  %s\n       minimal: %s %s%s%s%s%s [%s]\n       theirs:  %s\n", f->count,
+               f->v.label, fc.method, fc.target, fc.base_url[0] ? " base " : "", fc.base_url,
+               fc.c.has_body ? " body " : "", fc.c.has_body ? fc.body : "", fc.profile,
+               f->theirs ? f->theirs : "?");
+        char *mine = NULL;
+        qsh_canonical p;
+        qsh_status st = reference(r->ctx, &fc.c, &mine, &p);
+        printf("       rules:   %s\n", st == QSH_OK ? mine : qsh_status_name(st));
+        free(mine);
+    }
+}
+
+int cmd_fuzz_diff(int argc, char **argv) {
+    fd_opts o;
+    memset(&o, 0, sizeof o);
+    qc_exec_options_default(&o.exec_opt);
+    o.seconds = 60;
+    o.seed = 1;
+    int pr = parse(argc, argv, &o);
+    if (pr != 0) {
+        return pr > 0 ? QC_EXIT_OK : -pr;
+    }
+    fd_run *r = calloc(1, sizeof *r);
+    fg_case *cases = malloc(STEPS * sizeof *cases);
+    qc_case *flat = calloc(STEPS, sizeof *flat);
+    qc_answer *answers = calloc(STEPS, sizeof *answers);
+    fg_req *reqs = malloc(STEPS * sizeof *reqs), *steps = malloc(STEPS * sizeof *steps);
+    int rc = QC_EXIT_IO;
+    if (r == NULL || (r->ctx = qsh_ctx_new()) == NULL || cases == NULL || flat == NULL ||
+        answers == NULL || reqs == NULL || steps == NULL) {
+        fputs("qshcheck: out of memory\n", stderr);
+        goto done;
+    }
+    if (qc_impl_open(&r->impl, o.exec, o.plugin, &o.exec_opt) != 0) {
+        goto done;
+    }
+    fg_rng rng;
+    fg_rng_seed(&rng, o.seed);
+    double start = now_s(), deadline = start + o.seconds;
+    unsigned long long sent = 0, skipped = 0, disagreed = 0;
+    while ((o.cases == 0 || sent < o.cases) && now_s() < deadline) {
+        size_t n = BATCH;
+        if (o.cases != 0 && o.cases - sent < n) {
+            n = (size_t)(o.cases - sent);
+        }
+        for (size_t i = 0; i < n; i++) {
+            fg_generate(&rng, !o.server_only, &reqs[i]);
+        }
+        run_batch(r, reqs, n, cases, flat, answers);
+        sent += n;
+        for (size_t i = 0; i < n; i++) {
+            fd_verdict v;
+            judge(r->ctx, &flat[i], &answers[i], &v);
+            skipped += v.kind == FD_SKIPPED;
+            if (v.kind == FD_AGREE || v.kind == FD_SKIPPED) {
+                continue;
+            }
+            disagreed++;
+            fd_finding *f = finding_for(r, &v);
+            if (f == NULL && r->nfound == MAX_KINDS) {
+                r->overflow++;
+                continue;
+            }
+            if (f == NULL) {
+                f = &r->found[r->nfound++];
+                f->v = v;
+                f->req = reqs[i];
+                f->theirs = answer_text(&answers[i]);
+                f->count = 0;
+            }
+            f->count++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            qc_answer_clear(&answers[i]);
+        }
+        /* Shrink the kinds first seen in this batch. It may run past --seconds: a finding is
+         * worth its minimal form, and the rounds are bounded. */
+        for (size_t i = 0; i < r->nfound; i++) {
+            if (!r->found[i].shrunk) {
+                shrink(r, &r->found[i], cases, flat, answers, steps, now_s() + SHRINK_SECONDS);
+                r->found[i].shrunk = 1;
+            }
+        }
+    }
+    rc = disagreed ? QC_EXIT_FAIL : QC_EXIT_OK;
+    report(r, sent, skipped, disagreed, now_s() - start, o.seed);
+    if (o.out != NULL) {
+        char path[4096];
+        if (write_vectors(r, o.out, o.seed, path, sizeof path) != 0) {
+            rc = QC_EXIT_IO;
+        } else {
+            printf("\ncandidate vectors: %s (%zu cases)\n", path, r->nfound);
+        }
+    }
+    r->impl.destroy(r->impl.state);
+done:
+    for (size_t i = 0; r != NULL && i < r->nfound; i++) {
+        free(r->found[i].theirs);
+    }
+    if (r != NULL) {
+        qsh_ctx_free(r->ctx);
+    }
+    free(r);
+    free(cases);
+    free(flat);
+    free(answers);
+    free(reqs);
+    free(steps);
+    return rc;
+}
