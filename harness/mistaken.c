@@ -583,7 +583,7 @@ qsh_status qc_mistaken_canonical(qsh_ctx *ctx, const qsh_request *req, uint64_t 
     if (HAS(BodyIgnoredWithQuery) && ms.count > 0) {
         with_body = 0;
     }
-    if (with_body && !HAS(QueryIgnored) && req->body != NULL) {
+    if (with_body && !HAS(QueryIgnored) && !HAS(FormBodyIgnored) && req->body != NULL) {
         add_params(&ms, req->body, req->body_len);
     }
     if (!ms.oom) {

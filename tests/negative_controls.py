@@ -1,49 +1,90 @@
 #!/usr/bin/env python3
-"""Negative controls: for every known mistake in the catalogue (tests/oracle/qsh_oracle.py), a
-deliberately broken implementation that makes it (tests/impls/mutant.py) is run through
-`qshcheck run --exec` over the whole corpus, and the corpus must catch it: at least one case
-must fail. A control without the mistake must pass everything, so that the failures are the
-mistake's and not the harness's.
+"""Negative controls: for every known mistake in the catalogue (harness/mistakes.h, listed by
+`qshcheck mistakes --json`), a deliberately broken implementation that makes it
+(`qshcheck serve --mistakes NAME`) is run through `qshcheck run --exec` over the qsh corpus,
+and the corpus must catch it:
 
-usage: negative_controls.py QSHCHECK
+- at least one case fails, and every case flagged with the mistake fails;
+- a mistake of SPEC.md section 3 fails at least one `valid` case flagged with it (the others
+  may be caught by `acceptable` cases, where the rules leave the reference a choice);
+- every KNOWN_MISTAKE note of a vector file names a mistake of the catalogue, and a note named
+  after one is a KNOWN_MISTAKE.
+
+A control without mistakes (`qshcheck serve`, a second implementation of the rules) must pass
+every case, so that the failures are the mistake's and not the harness's.
+
+usage: negative_controls.py QSHCHECK [VECTORS_DIR]
 """
 
+import glob
 import json
 import os
 import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "oracle"))
-import qsh_oracle  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(qshcheck, mistakes):
-    cmd = "%s %s %s" % (sys.executable, os.path.join(HERE, "impls", "mutant.py"), ",".join(mistakes))
-    p = subprocess.run([qshcheck, "run", "--format", "json", "--exec", cmd], capture_output=True, text=True,
-                       timeout=900)
+def run(qshcheck, files, mistakes):
+    cmd = "'%s' serve --mistakes '%s'" % (qshcheck, ",".join(mistakes))
+    p = subprocess.run([qshcheck, "run", "--format", "json", "--exec", cmd] + files, capture_output=True,
+                       text=True, timeout=900)
     if p.returncode not in (0, 1):
         raise SystemExit("qshcheck run failed for %s: %s" % (mistakes, p.stderr[-400:]))
     return json.loads(p.stdout)
 
 
 def main():
-    qshcheck = sys.argv[1]
-    control = run(qshcheck, [])
-    ok = control["failed"] == 0 and control["passed"] > 0
+    qshcheck = os.path.abspath(sys.argv[1])
+    vectors = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "vectors")
+    files = sorted(glob.glob(os.path.join(vectors, "qsh_*.json")))
+    catalogue = json.loads(subprocess.run([qshcheck, "mistakes", "--json"], capture_output=True, text=True,
+                                          check=True).stdout)["mistakes"]
+    names = {m["name"]: m for m in catalogue}
+    errors = []
+
+    flagged = {m: [] for m in names}  # mistake -> [(key, result)]
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        stem = os.path.basename(path)[:-5]
+        for flag, note in doc["notes"].items():
+            if (note["bugType"] == "KNOWN_MISTAKE") != (flag in names):
+                errors.append("%s: note %s: bugType and the mistake catalogue disagree" % (stem, flag))
+        for group in doc["testGroups"]:
+            for t in group["tests"]:
+                for flag in t["flags"]:
+                    if flag in names:
+                        flagged[flag].append(("%s/%d" % (stem, t["tcId"]), t["result"]))
+
+    control = run(qshcheck, files, [])
     print("control without mistakes: %d passed, %d failed" % (control["passed"], control["failed"]))
+    if control["failed"] != 0 or control["passed"] == 0:
+        errors.append("the control without mistakes does not pass every case")
     caught = 0
-    for m in sorted(qsh_oracle.MISTAKES):
-        rep = run(qshcheck, [m])
+    for m in sorted(names):
+        rep = run(qshcheck, files, [m])
+        failed = {f["key"] for f in rep["failures"]}
         first = rep["failures"][0]["key"] if rep["failures"] else "-"
         print("%-28s %4d cases fail (first: %s)" % (m, rep["failed"], first))
-        caught += rep["failed"] > 0
-    total = len(qsh_oracle.MISTAKES)
-    print("negative controls caught: %d of %d" % (caught, total))
-    failed = (total - caught) + (0 if ok else 1)
-    print("%d passed, %d failed" % (caught + (1 if ok else 0), failed))
-    return 1 if failed else 0
+        missed = [k for k, _ in flagged[m] if k not in failed]
+        for k in missed:
+            errors.append("%s: flagged %s, but a library making that mistake passes it" % (k, m))
+        want = ("valid",) if names[m]["inSpec"] else ("valid", "acceptable")
+        if not any(k in failed and r in want for k, r in flagged[m]):
+            errors.append("mistake %s is caught by no %s case flagged with it" % (m, " or ".join(want)))
+        else:
+            caught += 1
+    for e in errors:
+        print("FAIL " + e)
+    print("negative controls caught: %d of %d" % (caught, len(names)))
+    checks = len(names) + 1
+    print("%d passed, %d failed" % (max(checks - len(errors), 0), len(errors)))
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        print(__doc__)
+        sys.exit(2)
     sys.exit(main())

@@ -8,38 +8,55 @@ failure with the catalogue of known mistakes, and writes
     python3 harness/adapters/matrix.py [--qshcheck build/bin/qshcheck]
     python3 harness/adapters/matrix.py --check   # exit 1 if a committed file is stale
 
-A failure is explained by the known mistake (or pair of mistakes) that, applied to the
-independent oracle in tests/oracle/, produces exactly the library's canonical request; by the
+A failure is explained by the known mistake (or pair of mistakes) of the catalogue that
+produces exactly the library's canonical request (`qshcheck diagnose --json`); by the
 reference's decision the library does not share (an input the rules reject that the library
 canonicalizes); or it stays unexplained, with both canonical requests shown.
 """
 
 import collections
-import itertools
+import hashlib
 import json
 import os
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
-import qsh_oracle  # noqa: E402
 
 VECTORS = os.path.join(ROOT, "vectors")
 EXPECTED = os.path.join(ROOT, "harness", "adapters", "expected")
 DOC = os.path.join(ROOT, "docs", "compatibility.md")
 
 
-def oracle(inp, mistakes=()):
-    try:
-        return "&".join(qsh_oracle.canonical(inp["method"], inp["target"], inp.get("baseUrl", ""),
-                                             inp["profile"], inp.get("body"), inp.get("contentType"),
-                                             mistakes))
-    except qsh_oracle.Reject:
+MISTAKES = {}  # name -> what the library does wrong, from `qshcheck mistakes --json`
+
+
+def load_mistakes(qshcheck):
+    out = subprocess.run([qshcheck, "mistakes", "--json"], capture_output=True, text=True, check=True).stdout
+    MISTAKES.update((m["name"], m["what"]) for m in json.loads(out)["mistakes"])
+
+
+def diagnose(qshcheck, inp, got):
+    """The label of the mistakes that give canonical request `got`: "A or B", "A + B", or None."""
+    cmd = [qshcheck, "diagnose", "--json", "--profile", inp["profile"],
+           "--claimed", hashlib.sha256(got.encode("utf-8")).hexdigest()]
+    if inp.get("baseUrl"):
+        cmd += ["--base-url", inp["baseUrl"]]
+    if "body" in inp:
+        cmd += ["--body", inp["body"], "--content-type", inp.get("contentType", "")]
+    p = subprocess.run(cmd + ["--", inp["method"], inp["target"]], capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise SystemExit("qshcheck diagnose failed (%d): %s" % (p.returncode, p.stderr[-400:]))
+    matches = json.loads(p.stdout)["values"][0]["matches"]
+    sets = sorted({tuple(sorted(m["mistakes"])) for m in matches if m["mistakes"]})
+    if not sets:
         return None
+    if len(sets[0]) == 1:
+        return " or ".join(s[0] for s in sets)
+    return " + ".join(sets[0])
 
 
-def explain(f):
+def explain(qshcheck, f):
     """(kind, label) for one failure of the JSON report."""
     actual, expected = f["actual"], f["expected"]
     if actual["outcome"] == "broken":
@@ -50,20 +67,16 @@ def explain(f):
             return "lenient", "accepts a token the strict verifier rejects with %s (%s)" % (expected["status"], flags)
         return "rejects", "rejects a valid token (%s)" % flags
     if expected["result"] == "invalid":
-        decisions = [x for x in f["flags"] if x not in qsh_oracle.MISTAKES]
+        decisions = [x for x in f["flags"] if x not in MISTAKES]
         return "lenient", "canonicalizes input the rules reject (%s)" % ", ".join(decisions or ["invalid"])
     if actual["outcome"] == "rejected":
         return "rejects", "rejects a request the rules canonicalize"
     got = actual.get("canonicalRequest")
     if got is None:
         return "unexplained", "a different qsh (no canonical request given)"
-    names = sorted(qsh_oracle.MISTAKES)
-    single = [m for m in names if oracle(f["input"], {m}) == got]
-    if single:
-        return "mistake", " or ".join(single)
-    for a, b in itertools.combinations(names, 2):
-        if oracle(f["input"], {a, b}) == got:
-            return "mistake", a + " + " + b
+    label = diagnose(qshcheck, f["input"], got)
+    if label:
+        return "mistake", label
     return "unexplained", "no known mistake, alone or in pairs, gives this canonical request"
 
 
@@ -94,6 +107,7 @@ def md(s):
 
 
 def build(qshcheck):
+    load_mistakes(qshcheck)
     with open(os.path.join(ROOT, "harness", "adapters", "adapters.json")) as fh:
         adapters = json.load(fh)["adapters"]
     counts = corpus_counts()
@@ -103,7 +117,7 @@ def build(qshcheck):
         rep = run_adapter(qshcheck, a)
         fails = []
         for f in rep["failures"]:
-            kind, label = explain(f)
+            kind, label = explain(qshcheck, f)
             fails.append((f, kind, label))
         results.append((a, rep, fails))
         lines = ["# Expected failures of %s, explained by the mistake each shows." % rep["implementation"],
@@ -145,7 +159,7 @@ def build(qshcheck):
             f = fs[0]
             head = {"mistake": "Mistake: **%s**" % label}.get(kind, label[0].upper() + label[1:])
             if kind == "mistake":
-                desc = "; ".join(qsh_oracle.MISTAKES[m] for m in label.replace(" or ", " + ").split(" + "))
+                desc = "; ".join(MISTAKES[m] for m in label.replace(" or ", " + ").split(" + "))
                 head += " (%s)" % desc
             out.append("- %s. %d case%s: %s." % (head, len(fs), "" if len(fs) == 1 else "s",
                                                 ", ".join(x["key"] for x in fs[:12]) + (", ..." if len(fs) > 12 else "")))

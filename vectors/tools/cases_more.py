@@ -69,10 +69,10 @@ ENCODING = _encoding_cases() + [
 ]
 
 BODY = [
-    T("form POST: body parameters count", "/p", "/p", "a=1&b=2", ["FormBody", "QueryIgnored"], method="POST", cmethod="POST", body="a=1&b=2", ct=FORM),
-    T("form POST: body and query merge", "/p?b=2", "/p", "a=1&b=2", ["FormBody", "QueryFromBodyOnly", "QueryIgnored", "BodyIgnoredWithQuery"], method="POST", cmethod="POST", body="a=1", ct=FORM),
-    T("form POST: the same name in body and query", "/p?a=2", "/p", "a=1,2", ["FormBody", "QueryFromBodyOnly", "RepeatedNotJoined"], method="POST", cmethod="POST", body="a=1", ct=FORM),
-    T("form PUT: body parameters count", "/p", "/p", "x=y", ["FormBody", "QueryIgnored"], method="PUT", cmethod="PUT", body="x=y", ct=FORM),
+    T("form POST: body parameters count", "/p", "/p", "a=1&b=2", ["FormBody", "QueryIgnored", "FormBodyIgnored"], method="POST", cmethod="POST", body="a=1&b=2", ct=FORM),
+    T("form POST: body and query merge", "/p?b=2", "/p", "a=1&b=2", ["FormBody", "QueryFromBodyOnly", "QueryIgnored", "BodyIgnoredWithQuery", "FormBodyIgnored"], method="POST", cmethod="POST", body="a=1", ct=FORM),
+    T("form POST: the same name in body and query", "/p?a=2", "/p", "a=1,2", ["FormBody", "QueryFromBodyOnly", "RepeatedNotJoined", "FormBodyIgnored"], method="POST", cmethod="POST", body="a=1", ct=FORM),
+    T("form PUT: body parameters count", "/p", "/p", "x=y", ["FormBody", "QueryIgnored", "FormBodyIgnored"], method="PUT", cmethod="PUT", body="x=y", ct=FORM),
     T("form POST with a lower-case method", "/p", "/p", "a=1", ["FormBody", "MethodNotUppercased"], method="post", cmethod="POST", body="a=1", ct=FORM),
     T("form POST with a charset parameter", "/p", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="a=1", ct=FORM + "; charset=UTF-8"),
     T("form POST: media type compared case-insensitively", "/p", "/p", "a=1", ["FormBody"], method="POST", cmethod="POST", body="a=1", ct="Application/X-WWW-Form-URLEncoded"),
