@@ -94,7 +94,7 @@
     X(EmptyNameKept, 0, "a parameter with an empty name (=v) is hashed instead of dropped",        \
       "a parameter with an empty name is left out")                                                \
     X(LeadingSlashNotAdded, 0, "the URI is not given a leading '/', nor '/' when it is empty",     \
-      "the URI starts with '/', and an empty path is '/'")                                       \
+      "the URI starts with '/', and an empty path is '/'")                                         \
     X(FormBodyIgnored, 0, "the form body's parameters are not hashed",                             \
       "for POST and PUT with an application/x-www-form-urlencoded body, the body's parameters "    \
       "are hashed with the query's")
