@@ -16,7 +16,7 @@
 /* X(name, in SPEC.md section 3, what the library does, what the rule is) */
 #define QC_MISTAKE_LIST(X)                                                                         \
     X(ContextPathNotStripped, 1,                                                                   \
-      "the base URL's path (Confluence's /wiki) is hashed, not stripped",                          \
+      "the base URL's path (a context path such as Confluence's /wiki) is hashed, not stripped",   \
       "the path of the base URL (the context path, such as /wiki) must be stripped from the "      \
       "request path")                                                                              \
     X(BasePathStringPrefix, 1,                                                                     \
