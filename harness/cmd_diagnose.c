@@ -132,9 +132,8 @@ static void print_caret(const char *label, size_t offset) {
 /* Whether found[k] is found[k - 1] in the other profile: the same mistakes, the same request. */
 static int same_way_other_profile(const qc_ways *ws, const value *v, size_t k) {
     const qc_way *a = &ws->w[v->found[k - 1]], *b = &ws->w[v->found[k]];
-    return a->profile != b->profile && a->mistake[0] == b->mistake[0] &&
-           a->mistake[1] == b->mistake[1] && a->len == b->len &&
-           memcmp(a->request, b->request, a->len) == 0;
+    return a->profile != b->profile && memcmp(a->mistake, b->mistake, sizeof a->mistake) == 0 &&
+           a->len == b->len && memcmp(a->request, b->request, a->len) == 0;
 }
 
 static void print_value(const qc_ways *ws, const value *v) {
@@ -166,7 +165,7 @@ static void print_value(const qc_ways *ws, const value *v) {
         printf("  comes from the canonical request %.*s\n", (int)w->len, w->request);
         printf("  (%s profile%s) made with the mistake%s %s:\n", profiles,
                strchr(profiles, ' ') ? "s" : "", w->mistake[1] >= 0 ? "s" : "", label);
-        for (int i = 0; i < 2 && w->mistake[i] >= 0; i++) {
+        for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0; i++) {
             const qc_mistake *m = &qc_mistakes[w->mistake[i]];
             printf("    %s: %s;\n      the rule: %s.\n", m->name, m->what, m->rule);
         }
@@ -198,7 +197,7 @@ static void print_value(const qc_ways *ws, const value *v) {
 
 static json_t *way_json(const qc_ways *ws, const qc_way *w) {
     json_t *names = json_array();
-    for (int i = 0; i < 2 && w->mistake[i] >= 0; i++) {
+    for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0; i++) {
         json_array_append_new(names, json_string(qc_mistakes[w->mistake[i]].name));
     }
     json_t *j = json_pack("{s:s, s:o, s:s%, s:s}", "profile", profile_name(w->profile), "mistakes",

@@ -23,8 +23,9 @@ static const char usage[] =
     "Sends generated requests to an implementation (over the line protocol, or a C plugin)\n"
     "and to the reference, and reports where they disagree. Each new kind of disagreement is\n"
     "shrunk to a minimal request and classified with the known mistakes (`qshcheck\n"
-    "mistakes`); the minimal requests are written to DIR/fuzz_diff_seed<S>.json as candidate\n"
-    "vectors in corpus format, with the reference's expectation, to confirm by hand.\n"
+    "mistakes`): alone or in pairs, and three at once for a minimal request that pairs do\n"
+    "not explain. The minimal requests are written to DIR/fuzz_diff_seed<S>.json as\n"
+    "candidate vectors in corpus format, with the reference's expectation, to confirm by hand.\n"
     "\n"
     "  --seconds N    stop after about N seconds (default 60)\n"
     "  --cases N      stop after N generated requests (default: no limit but --seconds)\n"
@@ -37,7 +38,14 @@ static const char usage[] =
     "exit status: 0 no disagreement; 1 disagreements found; 2 bad arguments; 3 the\n"
     "implementation cannot start or the vectors cannot be written.\n";
 
-enum { BATCH = 256, MAX_KINDS = 64, SHRINK_ROUNDS = 200, SHRINK_SECONDS = 60, STEPS = 512 };
+enum {
+    BATCH = 256,
+    MAX_RAW = 256,  /* kinds of disagreement as first seen, each shrunk once */
+    MAX_KINDS = 64, /* kinds of minimal disagreement, reported and written */
+    SHRINK_ROUNDS = 200,
+    SHRINK_SECONDS = 60,
+    STEPS = 512
+};
 
 typedef enum fd_kind {
     FD_AGREE,
@@ -54,19 +62,30 @@ typedef struct fd_verdict {
     uint64_t mistakes; /* the mistakes named by a mismatch's label */
 } fd_verdict;
 
+/* A kind of minimal disagreement: the shrunk request and its verdict. */
 typedef struct fd_finding {
     fd_verdict v;
-    size_t count;
-    fg_req req;   /* shrunk */
+    size_t count; /* disagreements whose shrunk form is this one */
+    fg_req req;
     char *theirs; /* what the implementation answered for req */
-    int shrunk;
 } fd_finding;
+
+/* A kind of disagreement as generated: random requests often show several mistakes at once,
+ * so each raw kind is shrunk once and counted under the kind of its minimal request. */
+typedef struct fd_raw {
+    fd_verdict v;
+    size_t count;
+    int final; /* index into found, or -1 when found is full */
+} fd_raw;
 
 typedef struct fd_run {
     qsh_ctx *ctx;
     qc_impl impl;
     fd_finding found[MAX_KINDS];
-    size_t nfound, overflow;
+    size_t nfound;
+    fd_raw raw[MAX_RAW];
+    size_t nraw;
+    unsigned long long uncounted; /* disagreements of kinds beyond MAX_RAW or MAX_KINDS */
 } fd_run;
 
 static double now_s(void) {
@@ -91,15 +110,22 @@ static qsh_status reference(qsh_ctx *ctx, const qc_case *c, char **out, qsh_cano
 }
 
 /* Names the mistakes that give the implementation's answer, e.g. "SpaceAsPlus or A + B". */
-static void classify(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verdict *v) {
+static void classify(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, const char *mine,
+                     size_t mine_len, int max_level, fd_verdict *v) {
     qsh_request req;
     qc_ways ws;
-    size_t found[16], nfound = 0;
-    snprintf(v->label, sizeof v->label, "unexplained: no known mistake, alone or in pairs");
+    size_t found[16], nfound = 0, off;
+    const char *part = "qsh";
+    if (a->request != NULL) {
+        (void)qc_first_difference(mine, mine_len, a->request, a->request_len, &part, &off);
+    }
+    snprintf(v->label, sizeof v->label,
+             "unexplained (the %s differs): no known mistake, alone or in pairs", part);
     if (qc_request_from_case(c, &req) != 0 ||
         qc_ways_init(&ws, ctx, &req, 1u << req.profile) != QSH_OK) {
         return;
     }
+    ws.max_level = max_level;
     int level = a->request != NULL
                     ? qc_ways_explain(&ws, a->request, a->request_len, 0, found, 16, &nfound)
                     : qc_ways_explain(&ws, a->qsh, 64, 1, found, 16, &nfound);
@@ -111,7 +137,7 @@ static void classify(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verd
             qc_way_label(&ws.w[found[i]], one, sizeof one);
             int w = snprintf(v->label + len, sizeof v->label - len, "%s%s", i ? " or " : "", one);
             len += w > 0 ? (size_t)w : 0;
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < QC_WAY_MAX; k++) {
                 int m = ws.w[found[i]].mistake[k];
                 v->mistakes |= m >= 0 ? (uint64_t)1 << m : 0;
             }
@@ -120,7 +146,8 @@ static void classify(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verd
     qc_ways_free(&ws);
 }
 
-static void judge(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verdict *v) {
+static void judge(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, int max_level,
+                  fd_verdict *v) {
     memset(v, 0, sizeof *v);
     if (a->outcome == QC_OUT_SKIPPED) {
         v->kind = FD_SKIPPED;
@@ -154,7 +181,7 @@ static void judge(qsh_ctx *ctx, const qc_case *c, const qc_answer *a, fd_verdict
         }
         v->kind = same ? FD_AGREE : FD_MISMATCH;
         if (!same) {
-            classify(ctx, c, a, v);
+            classify(ctx, c, a, mine, parts.len, max_level, v);
         }
     }
     free(mine);
@@ -181,7 +208,20 @@ static void run_batch(fd_run *r, const fg_req *reqs, size_t n, fg_case *cases, q
     r->impl.run(r->impl.state, flat, n, answers);
 }
 
-/* Shrinks f->req while the implementation keeps disagreeing in the same way. */
+/* Whether a simpler request's verdict keeps the disagreement: the same kind and label, or,
+ * for a mismatch that needs several mistakes, a mismatch that needs only some of them. */
+static int keeps(const fd_verdict *now, const fd_verdict *v) {
+    if (v->kind != now->kind) {
+        return 0;
+    }
+    if (strcmp(v->label, now->label) == 0) {
+        return 1;
+    }
+    return v->kind == FD_MISMATCH && now->mistakes != 0 && v->mistakes != 0 &&
+           (v->mistakes & ~now->mistakes) == 0 && v->mistakes != now->mistakes;
+}
+
+/* Shrinks f->req while the implementation keeps disagreeing (see keeps). */
 static void shrink(fd_run *r, fd_finding *f, fg_case *cases, qc_case *flat, qc_answer *answers,
                    fg_req *steps, double deadline) {
     for (int round = 0; round < SHRINK_ROUNDS && now_s() < deadline; round++) {
@@ -193,9 +233,10 @@ static void shrink(fd_run *r, fd_finding *f, fg_case *cases, qc_case *flat, qc_a
         size_t hit = n;
         for (size_t i = 0; i < n && hit == n; i++) {
             fd_verdict v;
-            judge(r->ctx, &flat[i], &answers[i], &v);
-            if (v.kind == f->v.kind && strcmp(v.label, f->v.label) == 0) {
+            judge(r->ctx, &flat[i], &answers[i], 2, &v);
+            if (keeps(&f->v, &v)) {
                 hit = i;
+                f->v = v;
                 f->req = steps[i];
                 free(f->theirs);
                 f->theirs = answer_text(&answers[i]);
@@ -357,13 +398,27 @@ static int parse(int argc, char **argv, fd_opts *o) {
     return 0;
 }
 
-static fd_finding *finding_for(fd_run *r, const fd_verdict *v) {
-    for (size_t i = 0; i < r->nfound; i++) {
-        if (r->found[i].v.kind == v->kind && strcmp(r->found[i].v.label, v->label) == 0) {
-            return &r->found[i];
+static int same_verdict(const fd_verdict *a, const fd_verdict *b) {
+    return a->kind == b->kind && strcmp(a->label, b->label) == 0;
+}
+
+/* Counts one disagreement; a new raw kind is shrunk and filed under its minimal kind. */
+static void record(fd_run *r, const fd_verdict *v, fd_raw **fresh) {
+    for (size_t i = 0; i < r->nraw; i++) {
+        if (same_verdict(&r->raw[i].v, v)) {
+            r->raw[i].count++;
+            return;
         }
     }
-    return NULL;
+    if (r->nraw == MAX_RAW) {
+        r->uncounted++;
+        return;
+    }
+    fd_raw *raw = &r->raw[r->nraw++];
+    raw->v = *v;
+    raw->count = 1;
+    raw->final = -1;
+    *fresh = raw;
 }
 
 static void report(const fd_run *r, unsigned long long sent, unsigned long long skipped,
@@ -371,10 +426,22 @@ static void report(const fd_run *r, unsigned long long sent, unsigned long long 
     printf("fuzz-diff: %s %s, seed %llu: %llu requests in %.1f s (%llu skipped by the "
            "implementation)\n",
            r->impl.name, r->impl.version, seed, sent, secs, skipped);
-    printf("%llu disagreements, of %zu kinds%s\n", disagreed, r->nfound,
-           r->overflow ? " (more kinds than are kept; the rest are counted only)" : "");
-    for (size_t i = 0; i < r->nfound; i++) {
-        const fd_finding *f = &r->found[i];
+    printf("%llu disagreements, which shrink to %zu kinds of minimal request%s\n", disagreed,
+           r->nfound, r->nfound == MAX_KINDS ? " (the most kept)" : "");
+    if (r->uncounted) {
+        printf("(%llu disagreements of kinds beyond the %d kept are counted only)\n", r->uncounted,
+               MAX_RAW);
+    }
+    size_t order[MAX_KINDS];
+    for (size_t i = 0; i < r->nfound; i++) { /* the commonest first; ties in the order found */
+        size_t j = i;
+        for (; j > 0 && r->found[order[j - 1]].count < r->found[i].count; j--) {
+            order[j] = order[j - 1];
+        }
+        order[j] = i;
+    }
+    for (size_t k = 0; k < r->nfound; k++) {
+        const fd_finding *f = &r->found[order[k]];
         fg_case fc;
         fg_render(&f->req, &fc);
         printf("\n%5zu  %s\n       minimal: %s %s%s%s%s%s [%s]\n       theirs:  %s\n", f->count,
@@ -386,6 +453,57 @@ static void report(const fd_run *r, unsigned long long sent, unsigned long long 
         qsh_status st = reference(r->ctx, &fc.c, &mine, &p);
         printf("       rules:   %s\n", st == QSH_OK ? mine : qsh_status_name(st));
         free(mine);
+    }
+}
+
+/* A minimal request that no mistake explains alone or in pairs: try three at once, which is
+ * too slow for every disagreement but cheap for a few minimal ones. */
+static void explain_further(fd_run *r, fd_finding *f, fg_case *cases, qc_case *flat,
+                            qc_answer *answers) {
+    fd_verdict v;
+    run_batch(r, &f->req, 1, cases, flat, answers);
+    judge(r->ctx, &flat[0], &answers[0], QC_WAY_MAX, &v);
+    if (v.kind == FD_MISMATCH && v.mistakes != 0) {
+        f->v = v;
+    }
+    qc_answer_clear(&answers[0]);
+}
+
+/* A raw kind seen in the current batch, waiting to be shrunk. */
+typedef struct fd_pending {
+    fd_raw *raw;
+    fg_req req;
+    char *theirs;
+} fd_pending;
+
+/* Files a shrunk finding under its minimal kind, or frees it when that kind is known. */
+static void file_finding(fd_run *r, fd_raw *raw, fd_finding *f) {
+    for (size_t i = 0; i < r->nfound; i++) {
+        if (same_verdict(&r->found[i].v, &f->v)) {
+            raw->final = (int)i;
+            free(f->theirs);
+            return;
+        }
+    }
+    if (r->nfound == MAX_KINDS) {
+        free(f->theirs);
+        return;
+    }
+    raw->final = (int)r->nfound;
+    r->found[r->nfound++] = *f;
+}
+
+/* Each minimal kind's count: the disagreements of the raw kinds that shrank to it. */
+static void count_findings(fd_run *r) {
+    for (size_t i = 0; i < r->nfound; i++) {
+        r->found[i].count = 0;
+    }
+    for (size_t i = 0; i < r->nraw; i++) {
+        if (r->raw[i].final >= 0) {
+            r->found[r->raw[i].final].count += r->raw[i].count;
+        } else {
+            r->uncounted += r->raw[i].count;
+        }
     }
 }
 
@@ -404,9 +522,11 @@ int cmd_fuzz_diff(int argc, char **argv) {
     qc_case *flat = calloc(STEPS, sizeof *flat);
     qc_answer *answers = calloc(STEPS, sizeof *answers);
     fg_req *reqs = malloc(STEPS * sizeof *reqs), *steps = malloc(STEPS * sizeof *steps);
+    fd_pending *pending = malloc(BATCH * sizeof *pending);
+    size_t npending = 0;
     int rc = QC_EXIT_IO;
     if (r == NULL || (r->ctx = qsh_ctx_new()) == NULL || cases == NULL || flat == NULL ||
-        answers == NULL || reqs == NULL || steps == NULL) {
+        answers == NULL || reqs == NULL || steps == NULL || pending == NULL) {
         fputs("qshcheck: out of memory\n", stderr);
         goto done;
     }
@@ -429,39 +549,42 @@ int cmd_fuzz_diff(int argc, char **argv) {
         sent += n;
         for (size_t i = 0; i < n; i++) {
             fd_verdict v;
-            judge(r->ctx, &flat[i], &answers[i], &v);
+            judge(r->ctx, &flat[i], &answers[i], 2, &v);
             skipped += v.kind == FD_SKIPPED;
             if (v.kind == FD_AGREE || v.kind == FD_SKIPPED) {
                 continue;
             }
             disagreed++;
-            fd_finding *f = finding_for(r, &v);
-            if (f == NULL && r->nfound == MAX_KINDS) {
-                r->overflow++;
-                continue;
+            fd_raw *fresh = NULL;
+            record(r, &v, &fresh);
+            if (fresh != NULL) { /* shrink a copy of it once the batch is judged */
+                pending[npending].raw = fresh;
+                pending[npending].req = reqs[i];
+                pending[npending].theirs = answer_text(&answers[i]);
+                npending++;
             }
-            if (f == NULL) {
-                f = &r->found[r->nfound++];
-                f->v = v;
-                f->req = reqs[i];
-                f->theirs = answer_text(&answers[i]);
-                f->count = 0;
-            }
-            f->count++;
         }
         for (size_t i = 0; i < n; i++) {
             qc_answer_clear(&answers[i]);
         }
         /* Shrink the kinds first seen in this batch. It may run past --seconds: a finding is
          * worth its minimal form, and the rounds are bounded. */
-        for (size_t i = 0; i < r->nfound; i++) {
-            if (!r->found[i].shrunk) {
-                shrink(r, &r->found[i], cases, flat, answers, steps, now_s() + SHRINK_SECONDS);
-                r->found[i].shrunk = 1;
+        for (size_t k = 0; k < npending; k++) {
+            fd_finding f;
+            memset(&f, 0, sizeof f);
+            f.v = pending[k].raw->v;
+            f.req = pending[k].req;
+            f.theirs = pending[k].theirs;
+            shrink(r, &f, cases, flat, answers, steps, now_s() + SHRINK_SECONDS);
+            if (f.v.kind == FD_MISMATCH && f.v.mistakes == 0) {
+                explain_further(r, &f, cases, flat, answers);
             }
+            file_finding(r, pending[k].raw, &f);
         }
+        npending = 0;
     }
     rc = disagreed ? QC_EXIT_FAIL : QC_EXIT_OK;
+    count_findings(r);
     report(r, sent, skipped, disagreed, now_s() - start, o.seed);
     if (o.out != NULL) {
         char path[4096];
@@ -485,5 +608,6 @@ done:
     free(answers);
     free(reqs);
     free(steps);
+    free(pending);
     return rc;
 }

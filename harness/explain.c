@@ -7,7 +7,7 @@
 #include "impl.h"
 #include "mistakes.h"
 
-static qsh_status add_way(qc_ways *ws, qsh_profile p, int a, int b) {
+static qsh_status add_way(qc_ways *ws, qsh_profile p, const int m[QC_WAY_MAX]) {
     if (ws->n == ws->cap) {
         size_t cap = ws->cap ? ws->cap * 2 : 64;
         qc_way *grown = realloc(ws->w, cap * sizeof *grown);
@@ -20,11 +20,13 @@ static qsh_status add_way(qc_ways *ws, qsh_profile p, int a, int b) {
     qc_way *w = &ws->w[ws->n];
     memset(w, 0, sizeof *w);
     w->profile = p;
-    w->mistake[0] = a;
-    w->mistake[1] = b;
+    uint64_t mask = 0;
+    for (int i = 0; i < QC_WAY_MAX; i++) {
+        w->mistake[i] = m[i];
+        mask |= m[i] >= 0 ? (uint64_t)1 << m[i] : 0;
+    }
     qsh_request r = ws->req;
     r.profile = p;
-    uint64_t mask = (a >= 0 ? (uint64_t)1 << a : 0) | (b >= 0 ? (uint64_t)1 << b : 0);
     qsh_status st = qc_mistaken_canonical(ws->ctx, &r, mask, &w->request, &w->len);
     if (st == QSH_OK) {
         st = qsh_sha256_hex(ws->ctx, w->request, w->len, w->hex);
@@ -41,25 +43,33 @@ static int tried_profile(const qc_ways *ws, qsh_profile p) {
     return (ws->profiles & (1u << p)) != 0 && qc_ways_correct(ws, p) != NULL;
 }
 
+/* Adds the ways of profile p that combine `level` mistakes, each later in the catalogue than
+ * m[0..depth), which are fixed already. */
+static qsh_status add_combinations(qc_ways *ws, qsh_profile p, int level, int m[QC_WAY_MAX],
+                                   int depth) {
+    if (depth == level) {
+        qsh_status st = add_way(ws, p, m);
+        return st == QSH_E_NO_MEMORY ? st : QSH_OK;
+    }
+    for (int k = depth == 0 ? 0 : m[depth - 1] + 1; k < QC_MISTAKE_COUNT; k++) {
+        m[depth] = k;
+        if (add_combinations(ws, p, level, m, depth + 1) != QSH_OK) {
+            return QSH_E_NO_MEMORY;
+        }
+    }
+    m[depth] = -1;
+    return QSH_OK;
+}
+
 /* Adds every way of the next level. */
 static qsh_status add_level(qc_ways *ws) {
     int level = ws->levels;
     size_t before = ws->n;
     for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
-        if (!tried_profile(ws, (qsh_profile)p)) {
-            continue;
-        }
-        for (int a = 0; a < QC_MISTAKE_COUNT; a++) {
-            /* level 1: mistake a alone; level 2: a with each later one */
-            for (int b = level == 1 ? -1 : a + 1; b < QC_MISTAKE_COUNT; b++) {
-                qsh_status st = add_way(ws, (qsh_profile)p, a, b);
-                if (st == QSH_E_NO_MEMORY) {
-                    return st;
-                }
-                if (level == 1) {
-                    break;
-                }
-            }
+        int m[QC_WAY_MAX] = {-1, -1, -1};
+        if (tried_profile(ws, (qsh_profile)p) &&
+            add_combinations(ws, (qsh_profile)p, level, m, 0) != QSH_OK) {
+            return QSH_E_NO_MEMORY;
         }
     }
     ws->tried[level] = ws->n - before;
@@ -72,10 +82,12 @@ qsh_status qc_ways_init(qc_ways *ws, qsh_ctx *ctx, const qsh_request *req, unsig
     ws->ctx = ctx;
     ws->req = *req;
     ws->profiles = profiles;
+    ws->max_level = 2;
     qsh_status first = QSH_E_PROFILE_INVALID;
     for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
         if (profiles & (1u << p)) {
-            qsh_status st = add_way(ws, (qsh_profile)p, -1, -1);
+            int none[QC_WAY_MAX] = {-1, -1, -1};
+            qsh_status st = add_way(ws, (qsh_profile)p, none);
             if (st == QSH_E_NO_MEMORY) {
                 return st;
             }
@@ -105,15 +117,18 @@ const qc_way *qc_ways_correct(const qc_ways *ws, qsh_profile p) {
 }
 
 static int way_level(const qc_way *w) {
-    return (w->mistake[0] >= 0) + (w->mistake[1] >= 0);
+    int n = 0;
+    for (int i = 0; i < QC_WAY_MAX; i++) {
+        n += w->mistake[i] >= 0;
+    }
+    return n;
 }
 
 static int way_after(const qc_way *a, const qc_way *b) {
-    if (a->mistake[0] != b->mistake[0]) {
-        return a->mistake[0] > b->mistake[0];
-    }
-    if (a->mistake[1] != b->mistake[1]) {
-        return a->mistake[1] > b->mistake[1];
+    for (int i = 0; i < QC_WAY_MAX; i++) {
+        if (a->mistake[i] != b->mistake[i]) {
+            return a->mistake[i] > b->mistake[i];
+        }
     }
     return a->profile > b->profile;
 }
@@ -121,7 +136,7 @@ static int way_after(const qc_way *a, const qc_way *b) {
 int qc_ways_explain(qc_ways *ws, const char *value, size_t n, int by_hex, size_t *found, size_t cap,
                     size_t *nfound) {
     *nfound = 0;
-    for (int level = 0; level < 3; level++) {
+    for (int level = 0; level <= ws->max_level && level <= QC_WAY_MAX; level++) {
         if (ws->levels <= level && add_level(ws) != QSH_OK) {
             return -2;
         }
@@ -150,13 +165,11 @@ int qc_ways_explain(qc_ways *ws, const char *value, size_t n, int by_hex, size_t
 }
 
 void qc_way_label(const qc_way *w, char *buf, size_t cap) {
-    if (w->mistake[0] < 0) {
-        snprintf(buf, cap, "the correct rules");
-    } else if (w->mistake[1] < 0) {
-        snprintf(buf, cap, "%s", qc_mistakes[w->mistake[0]].name);
-    } else {
-        snprintf(buf, cap, "%s + %s", qc_mistakes[w->mistake[0]].name,
-                 qc_mistakes[w->mistake[1]].name);
+    size_t n = 0;
+    snprintf(buf, cap, "the correct rules");
+    for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0 && n < cap; i++) {
+        int k = snprintf(buf + n, cap - n, "%s%s", i ? " + " : "", qc_mistakes[w->mistake[i]].name);
+        n += k > 0 ? (size_t)k : 0;
     }
 }
 

@@ -431,6 +431,15 @@ static const char *after_origin(const char *s, size_t n) {
     return s + i;
 }
 
+/* How many '&' s starts with: a query of only '&' holds no parameter. */
+static size_t strspn_amp(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && s[i] == '&') {
+        i++;
+    }
+    return i;
+}
+
 static int form_body(const qsh_request *req) {
     static const char form[] = "application/x-www-form-urlencoded";
     char m[8] = "";
@@ -580,7 +589,8 @@ qsh_status qc_mistaken_canonical(qsh_ctx *ctx, const qsh_request *req, uint64_t 
     if (!HAS(QueryIgnored) && !HAS(QueryFromBodyOnly)) {
         add_params(&ms, query, query_n);
     }
-    if (HAS(BodyIgnoredWithQuery) && ms.count > 0) {
+    /* atlassian-jwt reads the body only when the parsed query is empty: any piece, even jwt */
+    if (HAS(BodyIgnoredWithQuery) && query_n > strspn_amp(query, query_n)) {
         with_body = 0;
     }
     if (with_body && !HAS(QueryIgnored) && !HAS(FormBodyIgnored) && req->body != NULL) {

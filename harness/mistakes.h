@@ -81,7 +81,8 @@
       "names and values are decoded before they are encoded")                                      \
     X(MethodNotUppercased, 1, "the method is hashed in the case it was given",                     \
       "the method is upper-cased")                                                                 \
-    X(BodyIgnoredWithQuery, 0, "the form body counts only when the query is empty",                \
+    X(BodyIgnoredWithQuery, 0,                                                                     \
+      "the form body counts only when the query has no parameter, jwt included",                   \
       "a form body's parameters count together with the query's")                                  \
     X(BasePathCutByLength, 0,                                                                      \
       "as many characters as the base path has are cut from the path, unchecked",                  \

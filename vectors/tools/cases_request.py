@@ -120,4 +120,8 @@ BASE = [
     X("absolute target on another scheme", "http://your-domain.atlassian.net/wiki/x", "QSH_E_ORIGIN_MISMATCH", ["OriginMismatch"], base=C),
     X("absolute target on another port", "https://your-domain.atlassian.net:8443/wiki/x", "QSH_E_ORIGIN_MISMATCH", ["OriginMismatch"], base=C),
     X("absolute target on a sub-domain", "https://a.your-domain.atlassian.net/wiki/x", "QSH_E_ORIGIN_MISMATCH", ["OriginMismatch"], base=C),
+    # Found by qshcheck fuzz-diff in atlassian-jwt and atlassian-connect-express, which strip
+    # the base URL's path with its trailing '/' as a string prefix.
+    T("base URL with a trailing '/': the base path alone is '/'", "/wiki", "/", "", ["ContextPathNotStripped", "BaseUrlTrailingSlash"], base=C + "/"),
+    T("base URL with a trailing '/': a '/' after the base path stays", "/wiki//x", "//x", "", ["BaseUrlTrailingSlash", "BasePathCutByLength"], base=C + "/"),
 ]

@@ -21,7 +21,7 @@ NOTES = {
     "BasePathStringPrefix": note(M, "The base path is stripped as a string prefix: /wikipedia/x loses '/wiki'. It must be stripped only on a segment boundary.", BB_DOC),
     "BasePathCutByLength": note(M, "As many characters as the base path has are cut from the path without checking that the path starts with it: /rest/api/2/myself under /wiki loses '/rest' (python3-jira's QshGenerator).", SPEC),
     "FormBodyIgnored": note(M, "The parameters of an application/x-www-form-urlencoded body of a POST or PUT are not hashed (atlassian-jwt's createQueryStringHash without checkBodyForParams, its default); a servlet merges them with the query's.", SPEC),
-    "BodyIgnoredWithQuery": note(M, "The form body counts only when the query is empty (atlassian-jwt's checkBodyForParams); a servlet merges both.", SPEC),
+    "BodyIgnoredWithQuery": note(M, "The form body counts only when the query has no parameter at all, jwt included (atlassian-jwt's checkBodyForParams); a servlet merges both.", SPEC),
     "ParameterLimit1000": note(M, "Only the first 1000 parameters are kept, as Node's querystring.parse does by default (maxKeys); the server hashes all of them.", "https://nodejs.org/api/querystring.html#querystringparsestr-sep-eq-options"),
     "EmptyNameKept": note(M, "A parameter with an empty name (=v) is hashed as '=v'; the server's parameter parser drops it.", SPEC),
     "LeadingSlashNotAdded": note(M, "The canonical URI is not given a leading '/', nor '/' when empty (rest/x stays rest/x).", BB_DOC),
