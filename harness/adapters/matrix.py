@@ -129,7 +129,8 @@ def build(qshcheck):
     out = ["# Compatibility matrix", "",
            "Written by `python3 harness/adapters/matrix.py` from a run of every adapter in",
            "[`harness/adapters/`](../harness/adapters/) against the corpus (%d cases). Do not edit by hand;" % total,
-           "a test fails when this file is stale.", "",
+           "a test fails when this file is stale. What `qshcheck fuzz-diff` found in the same libraries,",
+           "and the cases it added to the corpus: [fuzz-diff.md](fuzz-diff.md).", "",
            "| implementation | how it is called | passed | failed | skipped |", "| --- | --- | --- | --- | --- |"]
     for a, rep, fails in results:
         out.append("| %s | %s | %d | %d | %d |" % (rep["implementation"], a["calls"], rep["passed"], rep["failed"], rep["skipped"]))

@@ -123,6 +123,9 @@ PRODUCT = [
     X("product: invalid UTF-8 in the path", "/a%FFb", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
     X("product: a malformed escape in the path", "/a%zzb", "QSH_E_PERCENT_MALFORMED", ["MalformedEscape"], **P),
     X("product: a base path that is not UTF-8", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base=APP + "/%C3", **P),
+    # Found by qshcheck fuzz-diff in atlassian-jwt and atlassian-connect-express, which compare
+    # the base path undecoded.
+    T("product: base path escaped, path written raw", "/jira-x/issue", "/issue", "", ["ContextPathNotStripped", "ProductDecodedPath", "ProductPathNotDecoded"], base=APP + "/jira%2Dx", **P),
 ]
 
 INVALID = [
