@@ -24,6 +24,30 @@ static const char usage[] =
     "exit status: 0 success; 1 a case failed or a file has errors; 2 bad arguments or a\n"
     "request that cannot be canonicalized; 3 a file that cannot be read or loaded.\n";
 
+static int cmd_qsh(int argc, char **argv) {
+    return cmd_canonical(argc, argv, 1);
+}
+
+static int cmd_canonical_only(int argc, char **argv) {
+    return cmd_canonical(argc, argv, 0);
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"canonical", cmd_canonical_only},
+    {"qsh", cmd_qsh},
+    {"run", cmd_run},
+    {"lint", cmd_lint},
+    {"token", cmd_token},
+    {"diagnose", cmd_diagnose},
+    {"fuzz-diff", cmd_fuzz_diff},
+    {"mistakes", cmd_mistakes},
+    {"serve", cmd_serve},
+    {"plugin-host", cmd_plugin_host},
+};
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         return cli_usage_error(usage, "no command given");
@@ -33,35 +57,10 @@ int main(int argc, char **argv) {
         fputs(usage, stdout);
         return QC_EXIT_OK;
     }
-    if (strcmp(cmd, "canonical") == 0) {
-        return cmd_canonical(argc - 1, argv + 1, 0);
-    }
-    if (strcmp(cmd, "qsh") == 0) {
-        return cmd_canonical(argc - 1, argv + 1, 1);
-    }
-    if (strcmp(cmd, "run") == 0) {
-        return cmd_run(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "lint") == 0) {
-        return cmd_lint(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "token") == 0) {
-        return cmd_token(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "diagnose") == 0) {
-        return cmd_diagnose(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "fuzz-diff") == 0) {
-        return cmd_fuzz_diff(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "mistakes") == 0) {
-        return cmd_mistakes(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "serve") == 0) {
-        return cmd_serve(argc - 1, argv + 1);
-    }
-    if (strcmp(cmd, "plugin-host") == 0) {
-        return cmd_plugin_host(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
     }
     return cli_usage_error(usage, "unknown command '%s'", cmd);
 }
