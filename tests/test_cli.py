@@ -26,11 +26,14 @@ def qc(*args, timeout=120):
 def test_help_and_usage():
     rc, out, err = qc("--help")
     check(rc == 0 and out.startswith("usage: qshcheck") and "exit status" in out, "qshcheck --help")
-    for cmd in ("canonical", "qsh", "run", "lint"):
+    for cmd in ("canonical", "qsh", "run", "lint", "diagnose", "fuzz-diff", "mistakes", "serve"):
         rc, out, err = qc(cmd, "--help")
         check(rc == 0 and out.startswith("usage: qshcheck " + cmd), cmd + " --help")
     for args, why in [((), "no command"), (("frobnicate",), "unknown command"),
                       (("canonical", "--nope", "GET", "/"), "unknown option"),
+                      (("serve", "--mistakes", "SpaceAsPlus,NoSuchMistake"), "serve: an unknown mistake"),
+                      (("serve", "extra"), "serve: an extra argument"),
+                      (("mistakes", "--yaml"), "mistakes: an unknown option"),
                       (("canonical", "--base-url"), "missing option value"),
                       (("canonical", "GET"), "missing TARGET"),
                       (("canonical", "GET", "/", "extra"), "extra argument"),
