@@ -65,21 +65,49 @@ static int body_applies(const qsh_request *req) {
     return ascii_ieq_lit(ct.p, cur_len(ct), "application/x-www-form-urlencoded");
 }
 
-static qsh_status parse_base(const qsh_request *req, qsh_target *base) {
-    memset(base, 0, sizeof *base);
-    if (req->base_url_len == 0) {
-        return QSH_OK;
-    }
-    if (req->base_url_len > QSH_MAX_BASE_URL_LEN) {
-        return QSH_E_BASE_URL_TOO_LONG;
-    }
-    if (!all_wire(req->base_url, req->base_url_len) ||
-        target_split(cur_make(req->base_url, req->base_url_len), base) != QSH_OK ||
+static qsh_status check_base(qsh_cur b, qsh_target *base) {
+    if (!all_wire((const char *)b.p, cur_len(b)) || target_split(b, base) != QSH_OK ||
         !base->absolute || base->has_query || base->has_fragment ||
         pct_check(base->path) != QSH_OK) {
         return QSH_E_BASE_URL_INVALID;
     }
     return QSH_OK;
+}
+
+/* Checks and splits the base URL, or takes what the last call found for the same bytes. On
+ * success *base points to the result: the context's cache, or `spare` when the cache cannot
+ * grow. (A pointer, not a copy: copying the structure cost more than the lookup.) */
+static qsh_status parse_base(qsh_ctx *ctx, const qsh_request *req, qsh_target *spare,
+                             const qsh_target **base) {
+    static const qsh_target none = {0};
+    size_t n = req->base_url_len;
+    *base = &none;
+    if (n == 0) {
+        return QSH_OK;
+    }
+    if (n > QSH_MAX_BASE_URL_LEN) {
+        return QSH_E_BASE_URL_TOO_LONG;
+    }
+    if (ctx->base_cached && ctx->base_len == n && memcmp(ctx->base_copy, req->base_url, n) == 0) {
+        *base = &ctx->base_parsed;
+        return ctx->base_status;
+    }
+    ctx->base_cached = 0;
+    if (n > ctx->base_cap) {
+        unsigned char *p = realloc(ctx->base_copy, n);
+        if (p == NULL) { /* no cache, then: check the caller's bytes */
+            *base = spare;
+            return check_base(cur_make(req->base_url, n), spare);
+        }
+        ctx->base_copy = p;
+        ctx->base_cap = n;
+    }
+    memcpy(ctx->base_copy, req->base_url, n);
+    ctx->base_len = n;
+    ctx->base_status = check_base(cur_make(ctx->base_copy, n), &ctx->base_parsed);
+    ctx->base_cached = 1;
+    *base = &ctx->base_parsed;
+    return ctx->base_status;
 }
 
 /* Puts the path and base path into the profile's form: raw for SERVER, percent-decoded and
@@ -122,7 +150,8 @@ size_t qsh_canonical_bound(const qsh_request *req) {
 static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w,
                                qsh_canonical *parts) {
     qsh_status st;
-    qsh_target t, base;
+    qsh_target t, spare;
+    const qsh_target *base;
     int with_body = 0;
 
     if (!span_ok(req->method, req->method_len) || !span_ok(req->target, req->target_len) ||
@@ -145,7 +174,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     if (!all_wire(req->target, req->target_len)) {
         return QSH_E_TARGET_BYTE;
     }
-    if ((st = parse_base(req, &base)) != QSH_OK) {
+    if ((st = parse_base(ctx, req, &spare, &base)) != QSH_OK) {
         return st;
     }
     if (body_applies(req)) {
@@ -160,7 +189,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     if ((st = target_split(cur_make(req->target, req->target_len), &t)) != QSH_OK) {
         return st;
     }
-    if (t.absolute && base.absolute && !origin_equal(&t.origin, &base.origin)) {
+    if (t.absolute && base->absolute && !origin_equal(&t.origin, &base->origin)) {
         return QSH_E_ORIGIN_MISMATCH;
     }
 
@@ -172,7 +201,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     if (st != QSH_OK) {
         return st;
     }
-    qsh_cur base_path = base.path;
+    qsh_cur base_path = base->path;
     if ((st = profile_paths(ctx, req, &t, &base_path)) != QSH_OK) {
         return st;
     }

@@ -26,6 +26,7 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx->params);
     free(ctx->params_tmp);
     free(ctx->out);
+    free(ctx->base_copy);
     EVP_MD_CTX_free(ctx->md_ctx);
     EVP_MD_free(ctx->sha256);
     free(ctx);

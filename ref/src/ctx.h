@@ -7,16 +7,21 @@
 #include <stddef.h>
 
 #include "qsh/canonical.h"
+#include "target.h"
 
 /* One query or body parameter. The name is kept percent-encoded (the encoding is one-to-one,
- * so equal encoded names are equal names, and names sort by encoded bytes); the value is kept
- * decoded, since values sort by their decoded text. */
+ * so equal encoded names are equal names, and names sort by encoded bytes). The value is kept
+ * encoded when it stands for ASCII text, and decoded otherwise. */
 typedef struct qsh_param {
     const unsigned char *name;
     size_t name_len;
     const unsigned char *value;
     size_t value_len;
-    int value_plain; /* the value is all unreserved bytes: it encodes to itself */
+    /* 1: the value is in its canonical encoding (unreserved bytes and upper-case escapes of
+     * the other ASCII bytes): it is written as it is, and compared by the bytes its escapes
+     * stand for. 0: the value is decoded (it holds non-ASCII text) and is encoded when
+     * written. */
+    int value_plain;
 } qsh_param;
 
 struct qsh_ctx {
@@ -27,6 +32,14 @@ struct qsh_ctx {
     qsh_param *params_tmp;
     size_t params_cap;
     size_t params_len;
+    /* The last base URL checked, as a copy, and what checking it gave: callers hash many
+     * requests against one base URL, and a comparison is cheaper than parsing it again. The
+     * cursors of base_parsed point into base_copy. */
+    unsigned char *base_copy;
+    size_t base_cap, base_len;
+    int base_cached;
+    qsh_status base_status;
+    qsh_target base_parsed;
     char *out; /* canonical request buffer used by qsh_compute */
     size_t out_cap;
     EVP_MD *sha256;

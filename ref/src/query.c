@@ -33,68 +33,163 @@ static qsh_status decode_component(qsh_ctx *ctx, qsh_cur s, const unsigned char 
     return QSH_OK;
 }
 
-/* 1 when every byte of s is unreserved: then decoding and encoding both give s itself, and
- * the bytes are ASCII, so the common case skips both copies and the UTF-8 check. */
-static int all_unreserved(qsh_cur s) {
-    for (const unsigned char *q = s.p; q < s.end; q++) {
-        if (!bc_is(*q, QSH_BC_UNRESERVED)) {
-            return 0;
+enum { HALF_NON_ASCII = 1, HALF_MALFORMED = 2 };
+
+/* One piece of form data ("name=value"), as sent and in its canonical encoding. */
+typedef struct piece {
+    qsh_cur name_raw, value_raw;
+    size_t name_len, value_len; /* of the canonical encoding, written name then value */
+    int state[2];               /* HALF_* flags of the name and of the value */
+    int empty;                  /* "&&", or a leading or trailing '&': no parameter */
+} piece;
+
+/* Writes the canonical encoding of the piece at *q into out (room for 3 bytes per byte) in one
+ * pass, without decoding it first, and leaves *q after the piece's '&'. With split, the first
+ * '=' ends the name; without it, the whole piece is one component. A half that holds an escape
+ * of a non-ASCII byte, or a malformed escape, is flagged: its output is then not used (the
+ * caller decodes it and checks its UTF-8, or reports it). Returns the bytes written. */
+static size_t transcode(const unsigned char **q, const unsigned char *end, int split,
+                        unsigned char *out, piece *pc) {
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = *q, *start = p, *eq = NULL;
+    unsigned char *o = out, *name_end = NULL;
+    int half = 0;
+    pc->state[0] = pc->state[1] = 0;
+    for (; p < end; p++) {
+        unsigned b = *p;
+        if (bc_is(*p, QSH_BC_UNRESERVED)) {
+            *o++ = *p;
+            continue;
         }
+        if (b == '&' && split) {
+            break;
+        }
+        if (b == '=' && split && eq == NULL) { /* the first '=' splits; later ones are data */
+            eq = p;
+            name_end = o;
+            half = 1;
+            continue;
+        }
+        if (b == '%') {
+            unsigned hi, lo;
+            if (end - p < 3 || (hi = qsh_hex_digit[p[1]]) == 0xFF ||
+                (lo = qsh_hex_digit[p[2]]) == 0xFF) {
+                pc->state[half] |= HALF_MALFORMED;
+                continue;
+            }
+            b = hi << 4 | lo;
+            p += 2;
+            if (b >= 0x80) {
+                pc->state[half] |= HALF_NON_ASCII;
+                continue;
+            }
+            if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
+                *o++ = (unsigned char)b;
+                continue;
+            }
+        } else if (b == '+') {
+            b = ' ';
+        }
+        o[0] = '%';
+        o[1] = (unsigned char)hex[b >> 4];
+        o[2] = (unsigned char)hex[b & 15];
+        o += 3;
     }
-    return 1;
+    pc->name_raw = cur_make(start, (size_t)((eq ? eq : p) - start));
+    pc->value_raw = eq ? cur_make(eq + 1, (size_t)(p - eq - 1)) : cur_make(p, 0);
+    pc->name_len = (size_t)((eq ? name_end : o) - out);
+    pc->value_len = (size_t)(o - out) - pc->name_len;
+    pc->empty = p == start;
+    *q = p < end ? p + 1 : p;
+    return (size_t)(o - out);
+}
+
+/* One half whose escapes stand for non-ASCII bytes: decoded (its UTF-8 checked) into scratch;
+ * a name is then encoded again, since names are kept encoded. */
+static qsh_status slow_half(qsh_ctx *ctx, qsh_cur raw, int is_name, const unsigned char **out,
+                            size_t *out_len) {
+    qsh_status st = decode_component(ctx, raw, out, out_len);
+    if (st != QSH_OK || !is_name) {
+        return st;
+    }
+    qsh_wbuf enc = {ctx_take(ctx, 3 * *out_len), 3 * *out_len, 0, 0};
+    if (enc.p == NULL) {
+        return QSH_E_NO_MEMORY;
+    }
+    pct_encode(&enc, *out, *out_len);
+    ctx->scratch_used -= 3 * *out_len - enc.len; /* give back what encoding left */
+    *out = enc.p;
+    *out_len = enc.len;
+    return QSH_OK;
+}
+
+/* A half that stands for ASCII, transcoded on its own into scratch. */
+static void fast_half(qsh_ctx *ctx, qsh_cur raw, const unsigned char **out, size_t *out_len) {
+    unsigned char *dst = ctx->scratch + ctx->scratch_used;
+    const unsigned char *q = raw.p;
+    piece one;
+    *out_len = transcode(&q, raw.end, 0, dst, &one);
+    *out = dst;
+    ctx->scratch_used += *out_len;
 }
 
 qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
-    int found;
-    while (!cur_eof(data)) {
-        qsh_cur piece = cur_split(&data, '&', &found);
-        if (cur_eof(piece)) {
-            continue; /* "&&", or a leading or trailing '&': no parameter */
+    /* Output never outgrows 3 bytes per byte of data, nor, with the slow path's decoded copy
+     * and encoded name, 4; the caller reserved params_scratch_bound(). */
+    if (ctx->scratch_cap - ctx->scratch_used < params_scratch_bound(cur_len(data))) {
+        return QSH_E_NO_MEMORY;
+    }
+    const unsigned char *q = data.p;
+    while (q < data.end) {
+        piece pc;
+        unsigned char *out = ctx->scratch + ctx->scratch_used;
+        size_t n = transcode(&q, data.end, 1, out, &pc);
+        if (pc.empty) {
+            continue;
         }
-        qsh_cur raw_name = cur_split(&piece, '=', &found); /* the value keeps later '=' */
-        const unsigned char *name, *value;
-        size_t name_len, value_len;
-        int plain_name = all_unreserved(raw_name), plain_value = all_unreserved(piece);
-        qsh_status st = QSH_OK;
-        if (plain_name) {
-            name = raw_name.p;
-            name_len = cur_len(raw_name);
-        } else {
-            st = decode_component(ctx, raw_name, &name, &name_len);
+        /* Problems are reported from the left: the name's before the value's. */
+        if ((pc.state[0] | pc.state[1]) & HALF_MALFORMED &&
+            ((pc.state[0] & HALF_MALFORMED) || !(pc.state[0] & HALF_NON_ASCII))) {
+            return QSH_E_PERCENT_MALFORMED;
         }
-        if (st == QSH_OK && plain_value) {
-            value = piece.p;
-            value_len = cur_len(piece);
-        } else if (st == QSH_OK) {
-            st = decode_component(ctx, piece, &value, &value_len);
+        const unsigned char *name = out, *value = out + pc.name_len;
+        size_t name_len = pc.name_len, value_len = pc.value_len;
+        int value_encoded = 1;
+        if ((pc.state[0] | pc.state[1]) == 0) {
+            ctx->scratch_used += n; /* the common case: both halves stand for ASCII */
+        } else {                    /* redo each half on its own; the output above is dropped */
+            qsh_status st = QSH_OK;
+            if (pc.state[0] & HALF_NON_ASCII) {
+                st = slow_half(ctx, pc.name_raw, 1, &name, &name_len);
+            } else {
+                fast_half(ctx, pc.name_raw, &name, &name_len);
+            }
+            if (st == QSH_OK && (pc.state[1] & HALF_MALFORMED)) {
+                st = QSH_E_PERCENT_MALFORMED;
+            }
+            if (st == QSH_OK && (pc.state[1] & HALF_NON_ASCII)) {
+                st = slow_half(ctx, pc.value_raw, 0, &value, &value_len);
+                value_encoded = 0;
+            } else if (st == QSH_OK) {
+                fast_half(ctx, pc.value_raw, &value, &value_len);
+            }
+            if (st != QSH_OK) {
+                return st;
+            }
         }
-        if (st != QSH_OK) {
-            return st;
-        }
+        /* Encoding is one-to-one and leaves "jwt" as it is: the encoded name tells. */
         if (name_len == 0 || (name_len == 3 && memcmp(name, "jwt", 3) == 0)) {
             continue; /* Tomcat ignores empty names; the token never signs itself */
         }
         if (ctx->params_len == ctx->params_cap) {
             return QSH_E_NO_MEMORY; /* cannot happen: the count was reserved from the length */
         }
-        qsh_param *p = &ctx->params[ctx->params_len];
-        if (plain_name) {
-            p->name = name; /* its encoded form is itself */
-            p->name_len = name_len;
-        } else {
-            qsh_wbuf enc = {ctx_take(ctx, 3 * name_len), 3 * name_len, 0, 0};
-            if (enc.p == NULL) {
-                return QSH_E_NO_MEMORY;
-            }
-            pct_encode(&enc, name, name_len);
-            p->name = enc.p;
-            p->name_len = enc.len;
-            ctx->scratch_used -= 3 * name_len - enc.len; /* give back what encoding left */
-        }
-        ctx->params_len++;
+        qsh_param *p = &ctx->params[ctx->params_len++];
+        p->name = name;
+        p->name_len = name_len;
         p->value = value;
         p->value_len = value_len;
-        p->value_plain = plain_value;
+        p->value_plain = value_encoded;
     }
     return QSH_OK;
 }

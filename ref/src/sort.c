@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "utf8.h"
 
 /* Byte order. Names are short: a loop here beats a call to memcmp for each comparison. */
@@ -19,12 +20,43 @@ int params_name_cmp(const qsh_param *x, const qsh_param *y) {
     return bytes_cmp(x->name, x->name_len, y->name, y->name_len);
 }
 
+/* The next byte a value stands for: a value kept as sent (value_plain) holds escapes, which
+ * are valid and upper-case there; a decoded value holds the bytes themselves. */
+static unsigned char value_byte(const qsh_param *p, size_t *i) {
+    unsigned char b = p->value[*i];
+    if (p->value_plain && b == '%') {
+        b = (unsigned char)(qsh_hex_digit[p->value[*i + 1]] * 16u +
+                            qsh_hex_digit[p->value[*i + 2]]);
+        *i += 3;
+        return b;
+    }
+    *i += 1;
+    return b;
+}
+
+/* Values by UTF-16 code units of their text. A value kept as sent stands for ASCII only, and
+ * against ASCII, UTF-8 byte order is UTF-16 order (a non-ASCII character is above every ASCII
+ * one in both), so comparing the bytes the two values stand for is enough. */
+static int value_cmp(const qsh_param *x, const qsh_param *y) {
+    if (!x->value_plain && !y->value_plain) {
+        return utf16_order_cmp(x->value, x->value_len, y->value, y->value_len);
+    }
+    size_t i = 0, j = 0;
+    while (i < x->value_len && j < y->value_len) {
+        unsigned char a = value_byte(x, &i), b = value_byte(y, &j);
+        if (a != b) {
+            return a < b ? -1 : 1;
+        }
+    }
+    return i < x->value_len ? 1 : (j < y->value_len ? -1 : 0);
+}
+
 static int param_cmp(const qsh_param *x, const qsh_param *y) {
     int c = params_name_cmp(x, y);
     if (c != 0) {
         return c;
     }
-    return utf16_order_cmp(x->value, x->value_len, y->value, y->value_len);
+    return value_cmp(x, y);
 }
 
 void params_sort(qsh_param *a, qsh_param *tmp, size_t n) {

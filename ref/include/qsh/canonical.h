@@ -62,6 +62,9 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; only what these headers declare is exported. */
+#pragma GCC visibility push(default)
+
 typedef enum qsh_profile {
     QSH_PROFILE_SERVER = 0, /* raw path: a server verifying, or an app calling a product */
     QSH_PROFILE_PRODUCT = 1 /* decoded path: what the product signs when it calls an app */
@@ -113,6 +116,8 @@ QSH_MUST_USE qsh_status qsh_compute(qsh_ctx *ctx, const qsh_request *req, char h
 /* SHA-256 of data[0..len) as 64 lowercase hex digits and a NUL. */
 QSH_MUST_USE qsh_status qsh_sha256_hex(qsh_ctx *ctx, const void *data, size_t len,
                                        char hex[QSH_HEX_SIZE]);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,9 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; only what these headers declare is exported. */
+#pragma GCC visibility push(default)
+
 #if defined(__GNUC__) || defined(__clang__)
 #define QSH_MUST_USE __attribute__((warn_unused_result))
 #else
@@ -105,6 +108,8 @@ int qsh_status_from_name(const char *name, size_t len, qsh_status *out);
 /* Every defined status, in numeric order, for tests and tools that enumerate them. */
 extern const qsh_status qsh_status_all[];
 extern const size_t qsh_status_count;
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

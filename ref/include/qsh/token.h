@@ -33,6 +33,9 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; only what these headers declare is exported. */
+#pragma GCC visibility push(default)
+
 typedef enum qsh_token_kind {
     QSH_KIND_MODULE = 0,        /* an iframe URL signed by the product: HS256 */
     QSH_KIND_WEBHOOK = 1,       /* a webhook from the product: HS256 */
@@ -89,6 +92,8 @@ QSH_MUST_USE qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, c
  * bytes. QSH_OK or QSH_E_B64_INVALID. */
 QSH_MUST_USE qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out,
                                           size_t *out_len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
