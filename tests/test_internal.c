@@ -76,8 +76,15 @@ static void test_pct(void) {
     CHECK(tiny.full && tiny.len == 0);
 }
 
+/* Byte order of the names, written here without the sort keys the library compares first. */
+static int name_order(const qsh_param *a, const qsh_param *b) {
+    size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+    int c = memcmp(a->name, b->name, n);
+    return c != 0 ? c : (a->name_len > b->name_len) - (a->name_len < b->name_len);
+}
+
 static int param_le(const qsh_param *a, const qsh_param *b) {
-    int c = params_name_cmp(a, b);
+    int c = name_order(a, b);
     return c < 0 ||
            (c == 0 && utf16_order_cmp(a->value, a->value_len, b->value, b->value_len) <= 0);
 }
@@ -98,23 +105,28 @@ static size_t content_hash(const qsh_param *p) {
 /* The merge sort leaves every size from 0 to 300 of pseudo-random parameters in order and keeps
  * every element (a permutation: the multiset of ids is unchanged). */
 static void test_sort(void) {
-    static const char *names[] = {"a", "b", "ab", "a%5B", "A", "z"};
+    static const char *names[] = {"a",         "b",          "ab",        "a%5B",
+                                  "A",         "z",          "name_1234", "name_12345",
+                                  "name_1235", "name_1234a", "abcdefgh",  "abcdefghi"};
     static const char *values[] = {"", "x", "\xEF\xBD\x9E", "\xF0\x9F\x98\x80", "10", "9"};
     qsh_param a[300], tmp[300];
+    qsh_sortrec rec[600];
     unsigned seed = 12345;
     for (size_t n = 0; n <= 300; n += (n < 20 ? 1 : 37)) {
         size_t sum_before = 0, sum_after = 0;
         for (size_t i = 0; i < n; i++) {
             seed = seed * 1103515245u + 12345u;
-            const char *nm = names[(seed >> 16) % 6];
+            const char *nm = names[(seed >> 16) % 12];
             const char *vl = values[(seed >> 8) % 6];
             a[i].name = (const unsigned char *)nm;
             a[i].name_len = strlen(nm);
             a[i].value = (const unsigned char *)vl;
             a[i].value_len = strlen(vl);
+            a[i].value_plain = 0;
+            a[i].key = params_name_key(a[i].name, a[i].name_len);
             sum_before += content_hash(&a[i]);
         }
-        params_sort(a, tmp, n);
+        params_sort(a, tmp, rec, n);
         int ordered = 1;
         for (size_t i = 0; i < n; i++) {
             sum_after += content_hash(&a[i]);
@@ -142,8 +154,36 @@ static void test_byte_tables(void) {
     CHECK(bad == 0);
 }
 
+/* The word-at-a-time tests against the byte tables, for every byte in every position. */
+static void test_swar(void) {
+    for (unsigned b = 0; b < 256; b++) {
+        for (size_t pos = 0; pos < 8; pos++) {
+            unsigned char bytes[8];
+            memset(bytes, 'a', 8);
+            bytes[pos] = (unsigned char)b;
+            uint64_t w;
+            memcpy(&w, bytes, 8);
+            CHECK(swar_all_unreserved(w) == bc_is((unsigned char)b, QSH_BC_UNRESERVED));
+            CHECK((swar_has_nonwire(w) != 0) == !bc_is((unsigned char)b, QSH_BC_WIRE));
+            if (b != 'a') {
+                CHECK(swar_has_byte(w, (unsigned char)b) != 0 &&
+                      swar_first(swar_has_byte(w, (unsigned char)b)) == pos);
+            }
+            /* a match first, then the same byte again later: still the first one */
+            memset(bytes, b == 'z' ? 'y' : 'z', 8);
+            bytes[pos] = (unsigned char)b;
+            if (pos < 7) {
+                bytes[7] = (unsigned char)b;
+            }
+            memcpy(&w, bytes, 8);
+            CHECK(swar_first(swar_has_byte(w, (unsigned char)b)) == pos);
+        }
+    }
+}
+
 int main(void) {
     test_byte_tables();
+    test_swar();
     test_utf8();
     test_utf16_order();
     test_pct();

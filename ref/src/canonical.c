@@ -32,19 +32,16 @@ static qsh_status check_method(const char *m, size_t n) {
 
 static int all_wire(const char *p, size_t n) {
     size_t i = 0;
-    for (; n - i >= 8; i += 8) { /* eight bytes at a time while all are wire bytes */
+    uint64_t bad = 0;
+    for (; n - i >= 8; i += 8) { /* eight bytes at a time */
         uint64_t w;
         memcpy(&w, p + i, 8);
-        if (swar_has_nonwire(w)) {
-            break;
-        }
+        bad |= swar_has_nonwire(w); /* exact when it finds nothing */
     }
-    for (; i < n; i++) {
-        if (!bc_is((unsigned char)p[i], QSH_BC_WIRE)) {
-            return 0;
-        }
+    for (; i < n; i++) { /* the last few bytes one by one (a padded word would stall) */
+        bad |= !bc_is((unsigned char)p[i], QSH_BC_WIRE);
     }
-    return 1;
+    return bad == 0;
 }
 
 /* The body counts only for a form-encoded POST or PUT, as a servlet container's parameter map
@@ -115,7 +112,7 @@ static qsh_status parse_base(qsh_ctx *ctx, const qsh_request *req, qsh_target *s
 static qsh_status profile_paths(qsh_ctx *ctx, const qsh_request *req, qsh_target *t,
                                 qsh_cur *base_path) {
     if (req->profile == QSH_PROFILE_SERVER) {
-        return pct_check(t->path);
+        return t->path_has_pct ? pct_check(t->path) : QSH_OK;
     }
     size_t n;
     unsigned char *p = ctx_take(ctx, cur_len(t->path));
@@ -223,8 +220,10 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     parts->method_len = w->len;
     wbuf_byte(w, '&');
     parts->uri_off = w->len;
+    /* A decoded path may hold a '&' that was %26 */
     uri_write(w, t.path.p, cur_len(t.path), base_path.p,
-              uri_base_trim(base_path.p, cur_len(base_path)));
+              uri_base_trim(base_path.p, cur_len(base_path)),
+              t.path_has_amp || req->profile == QSH_PROFILE_PRODUCT);
     parts->uri_len = w->len - parts->uri_off;
     wbuf_byte(w, '&');
     parts->query_off = w->len;

@@ -25,6 +25,7 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx->scratch);
     free(ctx->params);
     free(ctx->params_tmp);
+    free(ctx->sortrecs);
     free(ctx->out);
     free(ctx->base_copy);
     EVP_MD_CTX_free(ctx->md_ctx);
@@ -55,6 +56,14 @@ qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params) {
             return QSH_E_NO_MEMORY;
         }
         ctx->params_tmp = b;
+        if (params > (size_t)-1 / (2 * sizeof(qsh_sortrec))) {
+            return QSH_E_NO_MEMORY;
+        }
+        qsh_sortrec *r = realloc(ctx->sortrecs, 2 * params * sizeof(qsh_sortrec));
+        if (r == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->sortrecs = r;
         ctx->params_cap = params;
     }
     ctx->scratch_used = 0;

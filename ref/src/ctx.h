@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "qsh/canonical.h"
 #include "target.h"
@@ -13,6 +14,10 @@
  * so equal encoded names are equal names, and names sort by encoded bytes). The value is kept
  * encoded when it stands for ASCII text, and decoded otherwise. */
 typedef struct qsh_param {
+    /* The name's first 8 bytes, big-endian, zero-padded: names compare by this number first
+     * (an encoded name holds no zero byte, so the padding sorts a shorter name first, as the
+     * bytes do), and only equal keys look at the bytes. */
+    uint64_t key;
     const unsigned char *name;
     size_t name_len;
     const unsigned char *value;
@@ -24,12 +29,19 @@ typedef struct qsh_param {
     int value_plain;
 } qsh_param;
 
+/* What the merge sort of many parameters moves: a parameter's key and its index. */
+typedef struct qsh_sortrec {
+    uint64_t key;
+    size_t idx;
+} qsh_sortrec;
+
 struct qsh_ctx {
     unsigned char *scratch; /* bump area for decoded paths, names and values */
     size_t scratch_cap;
     size_t scratch_used;
     qsh_param *params; /* parameters, and merge-sort space of the same size */
     qsh_param *params_tmp;
+    qsh_sortrec *sortrecs; /* two per parameter */
     size_t params_cap;
     size_t params_len;
     /* The last base URL checked, as a copy, and what checking it gave: callers hash many

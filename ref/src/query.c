@@ -185,6 +185,7 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
             return QSH_E_NO_MEMORY; /* cannot happen: the count was reserved from the length */
         }
         qsh_param *p = &ctx->params[ctx->params_len++];
+        p->key = params_name_key(name, name_len);
         p->name = name;
         p->name_len = name_len;
         p->value = value;
@@ -196,11 +197,11 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
 
 void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
     size_t n = ctx->params_len;
-    params_sort(ctx->params, ctx->params_tmp, n);
+    params_sort(ctx->params, ctx->params_tmp, ctx->sortrecs, n);
     for (size_t i = 0; i < n; i++) {
         const qsh_param *p = &ctx->params[i];
         const qsh_param *prev = i > 0 ? &ctx->params[i - 1] : NULL;
-        if (prev != NULL && prev->name_len == p->name_len &&
+        if (prev != NULL && prev->name_len == p->name_len && prev->key == p->key &&
             memcmp(prev->name, p->name, p->name_len) == 0) {
             wbuf_byte(w, ','); /* repeated name: values joined in sorted order */
         } else {

@@ -4,9 +4,13 @@
 
 #include "ctx.h"
 
-/* Sorts a[0..n) with a bottom-up merge sort using tmp[0..n): O(n log n) in the worst case and
- * no allocation (qsort may call malloc, and its worst case depends on the libc). */
-void params_sort(qsh_param *a, qsh_param *tmp, size_t n);
+/* Sorts a[0..n) with a bottom-up merge sort using tmp[0..n) and rec[0..2n): O(n log n) in the
+ * worst case and no allocation (qsort may call malloc, and its worst case depends on the
+ * libc). */
+void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n);
+
+/* The sort key of an encoded name (see qsh_param). */
+uint64_t params_name_key(const unsigned char *name, size_t n);
 
 /* 0 when both have the same name. */
 int params_name_cmp(const qsh_param *x, const qsh_param *y);

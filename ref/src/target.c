@@ -1,5 +1,8 @@
 #include "target.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "ascii.h"
 
 /* Length of "scheme" when t starts with "scheme://", else 0 (RFC 3986 scheme syntax). */
@@ -90,12 +93,36 @@ qsh_status target_split(qsh_cur t, qsh_target *out) {
         r.absolute = 1;
         t = cur_tail(rest, auth_len);
     }
-    /* The fragment goes first: a '?' after '#' belongs to the fragment. */
-    qsh_cur before_fragment = cur_split(&t, '#', &found);
-    r.has_fragment = found;
-    r.path = cur_split(&before_fragment, '?', &found);
-    r.has_query = found;
-    r.query = before_fragment;
+    /* The path ends at the first '?' or '#' (a '?' after '#' belongs to the fragment); the
+     * same pass notes whether it holds a '%' or a '&', which most paths do not. Eight bytes at
+     * a time, a match's position taken from the bits (swar_first); the last few one by one. */
+    const unsigned char *p = t.p;
+    int stopped = 0;
+    while (t.end - p >= 8 && !stopped) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t stop = swar_has_byte(w, '?') | swar_has_byte(w, '#');
+        uint64_t pct = swar_has_byte(w, '%'), amp = swar_has_byte(w, '&');
+        size_t n = stop ? swar_first(stop) : 8;
+        r.path_has_pct |= pct != 0 && swar_first(pct) < n;
+        r.path_has_amp |= amp != 0 && swar_first(amp) < n;
+        p += n;
+        stopped = stop != 0;
+    }
+    for (; !stopped && p < t.end && *p != '?' && *p != '#'; p++) {
+        r.path_has_pct |= *p == '%';
+        r.path_has_amp |= *p == '&';
+    }
+    r.path = cur_make(t.p, (size_t)(p - t.p));
+    if (p < t.end && *p == '?') {
+        qsh_cur rest = cur_tail(t, (size_t)(p - t.p) + 1);
+        r.query = cur_split(&rest, '#', &found);
+        r.has_query = 1;
+        r.has_fragment = found;
+    } else {
+        r.query = cur_make(p, 0);
+        r.has_fragment = p < t.end;
+    }
     *out = r;
     return QSH_OK;
 }

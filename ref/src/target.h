@@ -18,6 +18,8 @@ typedef struct qsh_target {
     qsh_cur query; /* empty when there is none */
     int has_query; /* a '?' was present */
     int has_fragment;
+    int path_has_pct; /* the path holds a '%' (its escapes need checking) */
+    int path_has_amp; /* the path holds a '&' (written %26) */
 } qsh_target;
 
 /* Splits a request target; every byte must already be a wire byte. Fails with

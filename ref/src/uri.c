@@ -10,7 +10,7 @@ size_t uri_base_trim(const unsigned char *base, size_t n) {
 }
 
 void uri_write(qsh_wbuf *w, const unsigned char *path, size_t n, const unsigned char *base,
-               size_t bn) {
+               size_t bn, int may_have_amp) {
     /* Segment boundary: "/wiki" strips from "/wiki" and "/wiki/x", never from "/wikipedia". */
     if (bn > 0 && n >= bn && memcmp(path, base, bn) == 0 && (n == bn || path[bn] == '/')) {
         path += bn;
@@ -21,6 +21,10 @@ void uri_write(qsh_wbuf *w, const unsigned char *path, size_t n, const unsigned 
     }
     if (n == 0 || path[0] != '/') {
         wbuf_byte(w, '/');
+    }
+    if (!may_have_amp) {
+        wbuf_mem(w, path, n);
+        return;
     }
     while (n > 0) { /* runs without '&' are copied whole */
         const unsigned char *amp = memchr(path, '&', n);
