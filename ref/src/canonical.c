@@ -85,26 +85,31 @@ static qsh_status parse_base(qsh_ctx *ctx, const qsh_request *req, qsh_target *s
     if (n > QSH_MAX_BASE_URL_LEN) {
         return QSH_E_BASE_URL_TOO_LONG;
     }
-    if (ctx->base_cached && ctx->base_len == n && memcmp(ctx->base_copy, req->base_url, n) == 0) {
-        *base = &ctx->base_parsed;
-        return ctx->base_status;
+    for (size_t i = 0; i < QSH_BASE_CACHE; i++) {
+        const struct qsh_base_entry *e = &ctx->bases[i];
+        if (e->used && e->len == n && memcmp(e->copy, req->base_url, n) == 0) {
+            *base = &e->parsed;
+            return e->status;
+        }
     }
-    ctx->base_cached = 0;
-    if (n > ctx->base_cap) {
-        unsigned char *p = realloc(ctx->base_copy, n);
+    struct qsh_base_entry *e = &ctx->bases[ctx->base_next];
+    ctx->base_next = (ctx->base_next + 1) % QSH_BASE_CACHE;
+    e->used = 0;
+    if (n > e->cap) {
+        unsigned char *p = realloc(e->copy, n);
         if (p == NULL) { /* no cache, then: check the caller's bytes */
             *base = spare;
             return check_base(cur_make(req->base_url, n), spare);
         }
-        ctx->base_copy = p;
-        ctx->base_cap = n;
+        e->copy = p;
+        e->cap = n;
     }
-    memcpy(ctx->base_copy, req->base_url, n);
-    ctx->base_len = n;
-    ctx->base_status = check_base(cur_make(ctx->base_copy, n), &ctx->base_parsed);
-    ctx->base_cached = 1;
-    *base = &ctx->base_parsed;
-    return ctx->base_status;
+    memcpy(e->copy, req->base_url, n);
+    e->len = n;
+    e->status = check_base(cur_make(e->copy, n), &e->parsed);
+    e->used = 1;
+    *base = &e->parsed;
+    return e->status;
 }
 
 /* Puts the path and base path into the profile's form: raw for SERVER, percent-decoded and

@@ -27,7 +27,9 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx->params_tmp);
     free(ctx->sortrecs);
     free(ctx->out);
-    free(ctx->base_copy);
+    for (size_t i = 0; i < QSH_BASE_CACHE; i++) {
+        free(ctx->bases[i].copy);
+    }
     EVP_MD_CTX_free(ctx->md_ctx);
     EVP_MD_free(ctx->sha256);
     free(ctx);

@@ -31,9 +31,11 @@ typedef struct qsh_param {
 
 /* What the merge sort of many parameters moves: a parameter's key and its index. */
 typedef struct qsh_sortrec {
-    uint64_t key;
+    uint64_t key, key2; /* the name's bytes 0..7 and 8..15, as qsh_param.key */
     size_t idx;
 } qsh_sortrec;
+
+enum { QSH_BASE_CACHE = 4 };
 
 struct qsh_ctx {
     unsigned char *scratch; /* bump area for decoded paths, names and values */
@@ -44,15 +46,18 @@ struct qsh_ctx {
     qsh_sortrec *sortrecs; /* two per parameter */
     size_t params_cap;
     size_t params_len;
-    /* The last base URL checked, as a copy, and what checking it gave: callers hash many
-     * requests against one base URL, and a comparison is cheaper than parsing it again. The
-     * cursors of base_parsed point into base_copy. */
-    unsigned char *base_copy;
-    size_t base_cap, base_len;
-    int base_cached;
-    qsh_status base_status;
-    qsh_target base_parsed;
-    char *out; /* canonical request buffer used by qsh_compute */
+    /* The last base URLs checked (a few tenants, or an app and its products), as copies, and
+     * what checking each gave: callers hash many requests against few base URLs, and a
+     * comparison is cheaper than parsing again. The cursors of `parsed` point into `copy`. */
+    struct qsh_base_entry {
+        unsigned char *copy;
+        size_t cap, len;
+        int used;
+        qsh_status status;
+        qsh_target parsed;
+    } bases[QSH_BASE_CACHE];
+    size_t base_next; /* the entry to replace next, round robin */
+    char *out;        /* canonical request buffer used by qsh_compute */
     size_t out_cap;
     EVP_MD *sha256;
     EVP_MD_CTX *md_ctx;

@@ -201,8 +201,7 @@ void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
     for (size_t i = 0; i < n; i++) {
         const qsh_param *p = &ctx->params[i];
         const qsh_param *prev = i > 0 ? &ctx->params[i - 1] : NULL;
-        if (prev != NULL && prev->name_len == p->name_len && prev->key == p->key &&
-            memcmp(prev->name, p->name, p->name_len) == 0) {
+        if (prev != NULL && prev->key == p->key && params_name_cmp(prev, p) == 0) {
             wbuf_byte(w, ','); /* repeated name: values joined in sorted order */
         } else {
             if (i > 0) {

@@ -18,10 +18,18 @@ static int bytes_cmp(const unsigned char *a, size_t an, const unsigned char *b, 
 
 uint64_t params_name_key(const unsigned char *name, size_t n) {
     uint64_t k = 0;
-    for (size_t i = 0; i < 8; i++) {
-        k = k << 8 | (i < n ? name[i] : 0u);
+    if (n >= 8) { /* one load, in big-endian order */
+        memcpy(&k, name, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        return k;
+#else
+        return __builtin_bswap64(k);
+#endif
     }
-    return k;
+    for (size_t i = 0; i < n; i++) {
+        k = k << 8 | name[i];
+    }
+    return n == 0 ? 0 : k << (8 * (8 - n)); /* zero padding on the right */
 }
 
 int params_name_cmp(const qsh_param *x, const qsh_param *y) {
@@ -73,10 +81,14 @@ static int param_cmp(const qsh_param *x, const qsh_param *y) {
     return value_cmp(x, y);
 }
 
-/* Whether record x goes before record y: by key, and only for equal keys by the parameters. */
+/* Whether record x goes before record y: by the keys, and only for equal keys by the
+ * parameters. (Zero padding sorts as the bytes do: an encoded name holds no zero byte.) */
 static int rec_before(const qsh_param *a, const qsh_sortrec *x, const qsh_sortrec *y) {
     if (x->key != y->key) {
         return x->key < y->key;
+    }
+    if (x->key2 != y->key2) { /* names that share 8 bytes, as field_1001 and field_1002 */
+        return x->key2 < y->key2;
     }
     return param_cmp(&a[x->idx], &a[y->idx]) < 0;
 }
@@ -100,6 +112,7 @@ void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
     qsh_sortrec *src = rec, *dst = rec + n;
     for (size_t i = 0; i < n; i++) {
         src[i].key = a[i].key;
+        src[i].key2 = a[i].name_len > 8 ? params_name_key(a[i].name + 8, a[i].name_len - 8) : 0;
         src[i].idx = i;
     }
     const size_t run = 8;

@@ -4,6 +4,7 @@
 #define QSH_WBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct qsh_wbuf {
@@ -21,6 +22,30 @@ static inline void wbuf_byte(qsh_wbuf *w, unsigned char b) {
     }
 }
 
+/* memcpy for the short names, values and paths of a request: fixed-size moves (two that may
+ * overlap) instead of a call. */
+static inline void wbuf_copy(unsigned char *dst, const unsigned char *src, size_t n) {
+    if (n >= 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + n - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + n - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            dst[i] = src[i];
+        }
+    }
+}
+
 static inline void wbuf_mem(qsh_wbuf *w, const void *src, size_t n) {
     if (n == 0) {
         return;
@@ -29,7 +54,7 @@ static inline void wbuf_mem(qsh_wbuf *w, const void *src, size_t n) {
         w->full = 1;
         return;
     }
-    memcpy(w->p + w->len, src, n);
+    wbuf_copy(w->p + w->len, (const unsigned char *)src, n);
     w->len += n;
 }
 
