@@ -54,13 +54,13 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
     const unsigned char *p = *q, *start = p, *eq = NULL;
     unsigned char *o = out, *name_end = NULL;
     int half = 0;
-    pc->state[0] = pc->state[1] = 0;
+    int state[2] = {0, 0};
     for (; p < end; p++) {
-        unsigned b = *p;
         if (bc_is(*p, QSH_BC_UNRESERVED)) {
             *o++ = *p;
             continue;
         }
+        unsigned b = *p;
         if (b == '&' && split) {
             break;
         }
@@ -74,13 +74,13 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
             unsigned hi, lo;
             if (end - p < 3 || (hi = qsh_hex_digit[p[1]]) == 0xFF ||
                 (lo = qsh_hex_digit[p[2]]) == 0xFF) {
-                pc->state[half] |= HALF_MALFORMED;
+                state[half] |= HALF_MALFORMED;
                 continue;
             }
             b = hi << 4 | lo;
             p += 2;
             if (b >= 0x80) {
-                pc->state[half] |= HALF_NON_ASCII;
+                state[half] |= HALF_NON_ASCII;
                 continue;
             }
             if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
@@ -95,6 +95,8 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
         o[2] = (unsigned char)hex[b & 15];
         o += 3;
     }
+    pc->state[0] = state[0];
+    pc->state[1] = state[1];
     pc->name_raw = cur_make(start, (size_t)((eq ? eq : p) - start));
     pc->value_raw = eq ? cur_make(eq + 1, (size_t)(p - eq - 1)) : cur_make(p, 0);
     pc->name_len = (size_t)((eq ? name_end : o) - out);
