@@ -35,7 +35,7 @@ typedef struct qsh_sortrec {
     size_t idx;
 } qsh_sortrec;
 
-enum { QSH_BASE_CACHE = 4 };
+enum { QSH_BASE_CACHE = 8 };
 
 struct qsh_ctx {
     unsigned char *scratch; /* bump area for decoded paths, names and values */
