@@ -1,5 +1,6 @@
 #include "sort.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -134,8 +135,14 @@ void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
             size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
-                size_t take_j = (size_t)rec_before(a, &src[j], &src[i]); /* ties: the left */
-                dst[k++] = take_j ? src[j] : src[i];
+                const qsh_sortrec *pi = &src[i], *pj = &src[j];
+                size_t take_j = (size_t)rec_before(a, pj, pi); /* ties: the left */
+                /* the pick by arithmetic, as compilers turn `take_j ? x : y` on structures
+                 * into a branch */
+                uintptr_t mask = (uintptr_t)0 - (uintptr_t)take_j;
+                const qsh_sortrec *pick =
+                    (const qsh_sortrec *)((uintptr_t)pi ^ (((uintptr_t)pi ^ (uintptr_t)pj) & mask));
+                dst[k++] = *pick;
                 j += take_j;
                 i += 1 - take_j;
             }
