@@ -10,9 +10,9 @@
 #include "qsh/canonical.h"
 #include "target.h"
 
-/* One query or body parameter. The name is kept percent-encoded (the encoding is one-to-one,
- * so equal encoded names are equal names, and names sort by encoded bytes). The value is kept
- * encoded when it stands for ASCII text, and decoded otherwise. */
+/* One query or body parameter, name and value in their canonical encoding (written as they
+ * are). The encoding is one-to-one, so equal encoded names are equal names; names sort by their
+ * encoded bytes, values by the text their escapes stand for. */
 typedef struct qsh_param {
     /* The name's first 8 bytes, big-endian, zero-padded: names compare by this number first
      * (an encoded name holds no zero byte, so the padding sorts a shorter name first, as the
@@ -22,11 +22,6 @@ typedef struct qsh_param {
     size_t name_len;
     const unsigned char *value;
     size_t value_len;
-    /* 1: the value is in its canonical encoding (unreserved bytes and upper-case escapes of
-     * the other ASCII bytes): it is written as it is, and compared by the bytes its escapes
-     * stand for. 0: the value is decoded (it holds non-ASCII text) and is encoded when
-     * written. */
-    int value_plain;
 } qsh_param;
 
 /* What the merge sort of many parameters moves: a parameter's key and its index. */

@@ -3,53 +3,66 @@
 #include <string.h>
 
 #include "ascii.h"
-#include "pct.h"
 #include "sort.h"
-#include "utf8.h"
 
 size_t params_scratch_bound(size_t n) {
-    return 4 * n; /* decoded names and values (<= n) plus encoded names (<= 3n) */
+    return 3 * n; /* every name and value in its canonical encoding: at most 3 bytes a byte */
 }
 
 size_t params_count_bound(size_t n) {
     return n / 2 + 1; /* non-empty pieces need a byte each and a '&' between them */
 }
 
-/* Decodes one form-encoded component into scratch and checks that it is UTF-8. */
-static qsh_status decode_component(qsh_ctx *ctx, qsh_cur s, const unsigned char **out,
-                                   size_t *out_len) {
-    unsigned char *dst = ctx_take(ctx, cur_len(s));
-    if (dst == NULL) {
-        return QSH_E_NO_MEMORY;
-    }
-    qsh_status st = pct_decode(s, 1, dst, out_len);
-    if (st != QSH_OK) {
-        return st;
-    }
-    if (!utf8_valid(dst, *out_len)) {
-        return QSH_E_UTF8_INVALID;
-    }
-    *out = dst;
-    return QSH_OK;
-}
+enum { HALF_MALFORMED = 1, HALF_BAD_UTF8 = 2 };
 
-enum { HALF_NON_ASCII = 1, HALF_MALFORMED = 2 };
-
-/* One piece of form data ("name=value"), as sent and in its canonical encoding. */
+/* One piece of form data ("name=value"), in its canonical encoding. */
 typedef struct piece {
-    qsh_cur name_raw, value_raw;
-    size_t name_len, value_len; /* of the canonical encoding, written name then value */
+    size_t name_len, value_len; /* written name then value */
     int state[2];               /* HALF_* flags of the name and of the value */
     int empty;                  /* "&&", or a leading or trailing '&': no parameter */
 } piece;
 
+/* The UTF-8 rules for the bytes after a lead byte (Unicode table 3-7): how many follow, and
+ * the range of the first of them, which excludes overlong forms, surrogates and code points
+ * above U+10FFFF. 0 for a byte that cannot lead. */
+static unsigned utf8_lead(unsigned b, unsigned *lo, unsigned *hi) {
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+        return 1;
+    }
+    if (b >= 0xE0 && b <= 0xEF) {
+        *lo = b == 0xE0 ? 0xA0 : 0x80;
+        *hi = b == 0xED ? 0x9F : 0xBF;
+        return 2;
+    }
+    if (b >= 0xF0 && b <= 0xF4) {
+        *lo = b == 0xF0 ? 0x90 : 0x80;
+        *hi = b == 0xF4 ? 0x8F : 0xBF;
+        return 3;
+    }
+    return 0;
+}
+
+/* The byte of the escape at p, or -1 when p does not start a well-formed one. */
+static int escape_at(const unsigned char *p, const unsigned char *end) {
+    unsigned hi, lo;
+    if (end - p < 3 || p[0] != '%' || (hi = qsh_hex_digit[p[1]]) == 0xFF ||
+        (lo = qsh_hex_digit[p[2]]) == 0xFF) {
+        return -1;
+    }
+    return (int)(hi << 4 | lo);
+}
+
 /* Writes the canonical encoding of the piece at *q into out (room for 3 bytes per byte) in one
- * pass, without decoding it first, and leaves *q after the piece's '&'. With split, the first
- * '=' ends the name; without it, the whole piece is one component. A half that holds an escape
- * of a non-ASCII byte, or a malformed escape, is flagged: its output is then not used (the
- * caller decodes it and checks its UTF-8, or reports it). Returns the bytes written. */
-static size_t transcode(const unsigned char **q, const unsigned char *end, int split,
-                        unsigned char *out, piece *pc) {
+ * pass, without decoding it into a copy first, and leaves *q after the piece's '&'. The first
+ * '=' ends the name. Bytes above 0x7F can only arrive escaped (the wire check saw to that), so
+ * the UTF-8 check runs where an escape decodes to one: its continuation bytes must be the
+ * escapes that follow. A malformed escape or bad UTF-8 flags its half; scanning goes on, so
+ * that a malformed escape anywhere in a half is what gets reported, as when decoding first.
+ * Returns the bytes written. */
+static size_t transcode(const unsigned char **q, const unsigned char *end, unsigned char *out,
+                        piece *pc) {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = *q, *start = p, *eq = NULL;
     unsigned char *o = out, *name_end = NULL;
@@ -61,29 +74,40 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
             continue;
         }
         unsigned b = *p;
-        if (b == '&' && split) {
+        if (b == '&') {
             break;
         }
-        if (b == '=' && split && eq == NULL) { /* the first '=' splits; later ones are data */
+        if (b == '=' && eq == NULL) { /* the first '=' splits; later ones are data */
             eq = p;
             name_end = o;
             half = 1;
             continue;
         }
         if (b == '%') {
-            unsigned hi, lo;
-            if (end - p < 3 || (hi = qsh_hex_digit[p[1]]) == 0xFF ||
-                (lo = qsh_hex_digit[p[2]]) == 0xFF) {
+            int e = escape_at(p, end);
+            if (e < 0) {
                 state[half] |= HALF_MALFORMED;
                 continue;
             }
-            b = hi << 4 | lo;
+            b = (unsigned)e;
             p += 2;
-            if (b >= 0x80) {
-                state[half] |= HALF_NON_ASCII;
-                continue;
-            }
-            if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
+            if (b >= 0x80) { /* a UTF-8 sequence: the lead here, the rest escaped after it */
+                unsigned lo, hi, need = utf8_lead(b, &lo, &hi);
+                state[half] |= need == 0 ? HALF_BAD_UTF8 : 0;
+                for (; need > 0; need--, lo = 0x80, hi = 0xBF) {
+                    int c = escape_at(p + 1, end);
+                    if (c < (int)lo || c > (int)hi) {
+                        state[half] |= HALF_BAD_UTF8; /* the next byte is left for the loop */
+                        break;
+                    }
+                    o[0] = '%';
+                    o[1] = (unsigned char)hex[b >> 4];
+                    o[2] = (unsigned char)hex[b & 15];
+                    o += 3;
+                    b = (unsigned)c;
+                    p += 3;
+                }
+            } else if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
                 *o++ = (unsigned char)b;
                 continue;
             }
@@ -97,8 +121,6 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
     }
     pc->state[0] = state[0];
     pc->state[1] = state[1];
-    pc->name_raw = cur_make(start, (size_t)((eq ? eq : p) - start));
-    pc->value_raw = eq ? cur_make(eq + 1, (size_t)(p - eq - 1)) : cur_make(p, 0);
     pc->name_len = (size_t)((eq ? name_end : o) - out);
     pc->value_len = (size_t)(o - out) - pc->name_len;
     pc->empty = p == start;
@@ -106,38 +128,16 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int s
     return (size_t)(o - out);
 }
 
-/* One half whose escapes stand for non-ASCII bytes: decoded (its UTF-8 checked) into scratch;
- * a name is then encoded again, since names are kept encoded. */
-static qsh_status slow_half(qsh_ctx *ctx, qsh_cur raw, int is_name, const unsigned char **out,
-                            size_t *out_len) {
-    qsh_status st = decode_component(ctx, raw, out, out_len);
-    if (st != QSH_OK || !is_name) {
-        return st;
+/* The status of one half: a malformed escape anywhere first, as decoding would meet it. */
+static qsh_status half_status(int state) {
+    if (state & HALF_MALFORMED) {
+        return QSH_E_PERCENT_MALFORMED;
     }
-    qsh_wbuf enc = {ctx_take(ctx, 3 * *out_len), 3 * *out_len, 0, 0};
-    if (enc.p == NULL) {
-        return QSH_E_NO_MEMORY;
-    }
-    pct_encode(&enc, *out, *out_len);
-    ctx->scratch_used -= 3 * *out_len - enc.len; /* give back what encoding left */
-    *out = enc.p;
-    *out_len = enc.len;
-    return QSH_OK;
-}
-
-/* A half that stands for ASCII, transcoded on its own into scratch. */
-static void fast_half(qsh_ctx *ctx, qsh_cur raw, const unsigned char **out, size_t *out_len) {
-    unsigned char *dst = ctx->scratch + ctx->scratch_used;
-    const unsigned char *q = raw.p;
-    piece one;
-    *out_len = transcode(&q, raw.end, 0, dst, &one);
-    *out = dst;
-    ctx->scratch_used += *out_len;
+    return (state & HALF_BAD_UTF8) ? QSH_E_UTF8_INVALID : QSH_OK;
 }
 
 qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
-    /* Output never outgrows 3 bytes per byte of data, nor, with the slow path's decoded copy
-     * and encoded name, 4; the caller reserved params_scratch_bound(). */
+    /* Output never outgrows 3 bytes per byte of data; the caller reserved that much. */
     if (ctx->scratch_cap - ctx->scratch_used < params_scratch_bound(cur_len(data))) {
         return QSH_E_NO_MEMORY;
     }
@@ -145,54 +145,29 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
     while (q < data.end) {
         piece pc;
         unsigned char *out = ctx->scratch + ctx->scratch_used;
-        size_t n = transcode(&q, data.end, 1, out, &pc);
+        size_t n = transcode(&q, data.end, out, &pc);
         if (pc.empty) {
             continue;
         }
-        /* Problems are reported from the left: the name's before the value's. */
-        if ((pc.state[0] | pc.state[1]) & HALF_MALFORMED &&
-            ((pc.state[0] & HALF_MALFORMED) || !(pc.state[0] & HALF_NON_ASCII))) {
-            return QSH_E_PERCENT_MALFORMED;
+        if ((pc.state[0] | pc.state[1]) != 0) { /* the name's problem before the value's */
+            qsh_status st = half_status(pc.state[0]);
+            return st != QSH_OK ? st : half_status(pc.state[1]);
         }
+        ctx->scratch_used += n;
         const unsigned char *name = out, *value = out + pc.name_len;
-        size_t name_len = pc.name_len, value_len = pc.value_len;
-        int value_encoded = 1;
-        if ((pc.state[0] | pc.state[1]) == 0) {
-            ctx->scratch_used += n; /* the common case: both halves stand for ASCII */
-        } else {                    /* redo each half on its own; the output above is dropped */
-            qsh_status st = QSH_OK;
-            if (pc.state[0] & HALF_NON_ASCII) {
-                st = slow_half(ctx, pc.name_raw, 1, &name, &name_len);
-            } else {
-                fast_half(ctx, pc.name_raw, &name, &name_len);
-            }
-            if (st == QSH_OK && (pc.state[1] & HALF_MALFORMED)) {
-                st = QSH_E_PERCENT_MALFORMED;
-            }
-            if (st == QSH_OK && (pc.state[1] & HALF_NON_ASCII)) {
-                st = slow_half(ctx, pc.value_raw, 0, &value, &value_len);
-                value_encoded = 0;
-            } else if (st == QSH_OK) {
-                fast_half(ctx, pc.value_raw, &value, &value_len);
-            }
-            if (st != QSH_OK) {
-                return st;
-            }
-        }
         /* Encoding is one-to-one and leaves "jwt" as it is: the encoded name tells. */
-        if (name_len == 0 || (name_len == 3 && memcmp(name, "jwt", 3) == 0)) {
+        if (pc.name_len == 0 || (pc.name_len == 3 && memcmp(name, "jwt", 3) == 0)) {
             continue; /* Tomcat ignores empty names; the token never signs itself */
         }
         if (ctx->params_len == ctx->params_cap) {
             return QSH_E_NO_MEMORY; /* cannot happen: the count was reserved from the length */
         }
         qsh_param *p = &ctx->params[ctx->params_len++];
-        p->key = params_name_key(name, name_len);
+        p->key = params_name_key(name, pc.name_len);
         p->name = name;
-        p->name_len = name_len;
+        p->name_len = pc.name_len;
         p->value = value;
-        p->value_len = value_len;
-        p->value_plain = value_encoded;
+        p->value_len = pc.value_len;
     }
     return QSH_OK;
 }
@@ -212,10 +187,6 @@ void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
             wbuf_mem(w, p->name, p->name_len);
             wbuf_byte(w, '=');
         }
-        if (p->value_plain) {
-            wbuf_mem(w, p->value, p->value_len);
-        } else {
-            pct_encode(w, p->value, p->value_len);
-        }
+        wbuf_mem(w, p->value, p->value_len);
     }
 }

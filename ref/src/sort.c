@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "ascii.h"
-#include "utf8.h"
 
 /* Byte order. Names are short: a loop here beats a call to memcmp for each comparison. */
 static int bytes_cmp(const unsigned char *a, size_t an, const unsigned char *b, size_t bn) {
@@ -43,13 +42,12 @@ int params_name_cmp(const qsh_param *x, const qsh_param *y) {
     return bytes_cmp(x->name + 8, x->name_len - 8, y->name + 8, y->name_len - 8);
 }
 
-/* The next byte a value stands for: a value kept as sent (value_plain) holds escapes, which
- * are valid and upper-case there; a decoded value holds the bytes themselves. */
-static unsigned char value_byte(const qsh_param *p, size_t *i) {
-    unsigned char b = p->value[*i];
-    if (p->value_plain && b == '%') {
-        b = (unsigned char)(qsh_hex_digit[p->value[*i + 1]] * 16u +
-                            qsh_hex_digit[p->value[*i + 2]]);
+/* The next byte a value stands for: values are kept in their canonical encoding, where every
+ * '%' starts a valid escape. */
+static unsigned value_byte(const qsh_param *p, size_t *i) {
+    unsigned b = p->value[*i];
+    if (b == '%') {
+        b = qsh_hex_digit[p->value[*i + 1]] * 16u + qsh_hex_digit[p->value[*i + 2]];
         *i += 3;
         return b;
     }
@@ -57,17 +55,20 @@ static unsigned char value_byte(const qsh_param *p, size_t *i) {
     return b;
 }
 
-/* Values by UTF-16 code units of their text. A value kept as sent stands for ASCII only, and
- * against ASCII, UTF-8 byte order is UTF-16 order (a non-ASCII character is above every ASCII
- * one in both), so comparing the bytes the two values stand for is enough. */
+/* Values by UTF-16 code units of their text (Java's String.compareTo), read from the UTF-8
+ * bytes their escapes stand for. Up to the first differing byte the texts agree; UTF-8 byte
+ * order is code point order, which is UTF-16 order except that characters above U+FFFF
+ * (lead bytes F0..F4) come before U+E000..U+FFFF (lead bytes EE, EF) in UTF-16. Where both
+ * differing bytes are such leads, EE and EF are moved above F4. */
 static int value_cmp(const qsh_param *x, const qsh_param *y) {
-    if (!x->value_plain && !y->value_plain) {
-        return utf16_order_cmp(x->value, x->value_len, y->value, y->value_len);
-    }
     size_t i = 0, j = 0;
     while (i < x->value_len && j < y->value_len) {
-        unsigned char a = value_byte(x, &i), b = value_byte(y, &j);
+        unsigned a = value_byte(x, &i), b = value_byte(y, &j);
         if (a != b) {
+            if (a >= 0xEE && b >= 0xEE) {
+                a += (a <= 0xEF) ? 7u : 0u;
+                b += (b <= 0xEF) ? 7u : 0u;
+            }
             return a < b ? -1 : 1;
         }
     }
