@@ -63,7 +63,7 @@ static int body_applies(const qsh_request *req) {
 }
 
 static qsh_status check_base(qsh_cur b, qsh_target *base) {
-    if (!all_wire((const char *)b.p, cur_len(b)) || target_split(b, base) != QSH_OK ||
+    if (!all_wire((const char *)b.p, cur_len(b)) || target_split(b, 0, base) != QSH_OK ||
         !base->absolute || base->has_query || base->has_fragment ||
         pct_check(base->path) != QSH_OK) {
         return QSH_E_BASE_URL_INVALID;
@@ -188,7 +188,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
         }
         with_body = 1;
     }
-    if ((st = target_split(cur_make(req->target, req->target_len), &t)) != QSH_OK) {
+    if ((st = target_split(cur_make(req->target, req->target_len), 1, &t)) != QSH_OK) {
         return st;
     }
     if (t.absolute && base->absolute && !origin_equal(&t.origin, &base->origin)) {
@@ -207,10 +207,10 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     if ((st = profile_paths(ctx, req, &t, &base_path)) != QSH_OK) {
         return st;
     }
-    if ((st = params_collect(ctx, t.query)) != QSH_OK) {
+    if ((st = params_collect(ctx, t.query, 1)) != QSH_OK) {
         return st;
     }
-    if (with_body && (st = params_collect(ctx, cur_make(req->body, req->body_len))) != QSH_OK) {
+    if (with_body && (st = params_collect(ctx, cur_make(req->body, req->body_len), 0)) != QSH_OK) {
         return st;
     }
 

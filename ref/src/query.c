@@ -20,6 +20,7 @@ typedef struct piece {
     size_t name_len, value_len; /* written name then value */
     int state[2];               /* HALF_* flags of the name and of the value */
     int empty;                  /* "&&", or a leading or trailing '&': no parameter */
+    int last;                   /* the piece ended at a '#': the data ends there */
 } piece;
 
 /* The UTF-8 rules for the bytes after a lead byte (Unicode table 3-7): how many follow, and
@@ -61,8 +62,8 @@ static int escape_at(const unsigned char *p, const unsigned char *end) {
  * escapes that follow. A malformed escape or bad UTF-8 flags its half; scanning goes on, so
  * that a malformed escape anywhere in a half is what gets reported, as when decoding first.
  * Returns the bytes written. */
-static size_t transcode(const unsigned char **q, const unsigned char *end, unsigned char *out,
-                        piece *pc) {
+static size_t transcode(const unsigned char **q, const unsigned char *end, int is_query,
+                        unsigned char *out, piece *pc) {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = *q, *start = p, *eq = NULL;
     unsigned char *o = out, *name_end = NULL;
@@ -74,7 +75,7 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, unsig
             continue;
         }
         unsigned b = *p;
-        if (b == '&') {
+        if (b == '&' || (b == '#' && is_query)) {
             break;
         }
         if (b == '=' && eq == NULL) { /* the first '=' splits; later ones are data */
@@ -124,7 +125,8 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, unsig
     pc->name_len = (size_t)((eq ? name_end : o) - out);
     pc->value_len = (size_t)(o - out) - pc->name_len;
     pc->empty = p == start;
-    *q = p < end ? p + 1 : p;
+    pc->last = p < end && *p == '#';
+    *q = pc->last ? end : (p < end ? p + 1 : p);
     return (size_t)(o - out);
 }
 
@@ -136,7 +138,7 @@ static qsh_status half_status(int state) {
     return (state & HALF_BAD_UTF8) ? QSH_E_UTF8_INVALID : QSH_OK;
 }
 
-qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
+qsh_status params_collect(qsh_ctx *ctx, qsh_cur data, int is_query) {
     /* Output never outgrows 3 bytes per byte of data; the caller reserved that much. */
     if (ctx->scratch_cap - ctx->scratch_used < params_scratch_bound(cur_len(data))) {
         return QSH_E_NO_MEMORY;
@@ -145,7 +147,7 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data) {
     while (q < data.end) {
         piece pc;
         unsigned char *out = ctx->scratch + ctx->scratch_used;
-        size_t n = transcode(&q, data.end, out, &pc);
+        size_t n = transcode(&q, data.end, is_query, out, &pc);
         if (pc.empty) {
             continue;
         }

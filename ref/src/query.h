@@ -10,8 +10,9 @@
 size_t params_scratch_bound(size_t n);
 size_t params_count_bound(size_t n);
 
-/* Parses form-encoded data (a raw query, or a body) and appends its parameters to ctx. */
-qsh_status params_collect(qsh_ctx *ctx, qsh_cur data);
+/* Parses form-encoded data (a raw query, or a body) and appends its parameters to ctx. With
+ * is_query, a '#' ends the data: the fragment after it is no part of the query. */
+qsh_status params_collect(qsh_ctx *ctx, qsh_cur data, int is_query);
 
 /* Sorts the collected parameters and writes the canonical query. */
 void params_write(qsh_ctx *ctx, qsh_wbuf *w);

@@ -66,7 +66,7 @@ static qsh_status authority_parse(qsh_cur a, qsh_origin *o, unsigned default_por
     return QSH_OK;
 }
 
-qsh_status target_split(qsh_cur t, qsh_target *out) {
+qsh_status target_split(qsh_cur t, int query_to_end, qsh_target *out) {
     int found;
     qsh_target r = {0};
     size_t slen = scheme_length(t);
@@ -116,9 +116,9 @@ qsh_status target_split(qsh_cur t, qsh_target *out) {
     r.path = cur_make(t.p, (size_t)(p - t.p));
     if (p < t.end && *p == '?') {
         qsh_cur rest = cur_tail(t, (size_t)(p - t.p) + 1);
-        r.query = cur_split(&rest, '#', &found);
+        r.query = query_to_end ? rest : cur_split(&rest, '#', &found);
         r.has_query = 1;
-        r.has_fragment = found;
+        r.has_fragment = query_to_end ? 0 : found;
     } else {
         r.query = cur_make(p, 0);
         r.has_fragment = p < t.end;

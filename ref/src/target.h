@@ -23,8 +23,10 @@ typedef struct qsh_target {
 } qsh_target;
 
 /* Splits a request target; every byte must already be a wire byte. Fails with
- * QSH_E_URL_SCHEME or QSH_E_URL_INVALID for a bad absolute URL. */
-qsh_status target_split(qsh_cur t, qsh_target *out);
+ * QSH_E_URL_SCHEME or QSH_E_URL_INVALID for a bad absolute URL. With query_to_end, the query
+ * runs to the end of t, fragment included, and has_fragment is not set: the caller's query
+ * parser stops at the first '#' (it reads every byte anyway). */
+qsh_status target_split(qsh_cur t, int query_to_end, qsh_target *out);
 
 /* 1 when both origins are the same. */
 int origin_equal(const qsh_origin *a, const qsh_origin *b);
