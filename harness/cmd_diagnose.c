@@ -402,11 +402,14 @@ int cmd_diagnose(int argc, char **argv) {
             }
         }
         if (ws.levels < 3) {
-            printf("\nTried: the correct rules and %zu single mistakes (pairs were not needed).\n",
-                   ws.tried[1]);
+            printf("\nTried, in %zu profile%s: the correct rules and each of the %d known mistakes "
+                   "alone (pairs were not needed).\n",
+                   ws.tried[0], ws.tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT);
         } else {
-            printf("\nTried: the correct rules, %zu single mistakes and %zu pairs of mistakes.\n",
-                   ws.tried[1], ws.tried[2]);
+            printf("\nTried, in %zu profile%s: the correct rules, each of the %d known mistakes "
+                   "alone and all %zu pairs of them.\n",
+                   ws.tried[0], ws.tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT,
+                   ws.tried[2] / (ws.tried[0] ? ws.tried[0] : 1));
         }
     }
     qc_ways_free(&ws);

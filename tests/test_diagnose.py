@@ -135,7 +135,8 @@ def test_pairs_and_nothing():
           "it lists what it tried: both profiles, every mistake and every pair (got %r)" % doc["tried"])
     rc, out, _ = diagnose("--claimed", h("GET&/elsewhere&"), "GET", "/s?q=1")
     check(rc == 1 and "matches nothing tried" in out and "Correct canonical request (server profile): GET&/s&q=1" in out
-          and "%d pairs of mistakes" % (n * (n - 1)) in out, "people's output says nothing matched and what was tried")
+          and "each of the %d known mistakes alone and all %d pairs of them" % (n, n * (n - 1) // 2) in out,
+          "people's output says nothing matched and what was tried:\n" + out)
 
 
 def message(expected, claimed):
