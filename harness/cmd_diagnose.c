@@ -185,9 +185,15 @@ static void print_value(const qc_ways *ws, const value *v) {
             size_t bn = strcmp(part, "method") == 0 ? wml
                         : strcmp(part, "uri") == 0  ? wul
                                                     : w->len - wqo;
-            printf("  Whoever computed this value hashed the %s `%.*s`; the rules give `%.*s`.\n",
-                   strcmp(name, "uri") == 0 ? "URI" : name, (int)bn, w->request + b, (int)an,
-                   ok->request + a);
+            const char *what = strcmp(name, "uri") == 0 ? "URI" : name;
+            if (bn == 0) {
+                printf("  Whoever computed this value hashed an empty %s; the rules give `%.*s`.\n",
+                       what, (int)an, ok->request + a);
+            } else {
+                printf("  Whoever computed this value hashed the %s `%.*s`; the rules give "
+                       "`%.*s`.\n",
+                       what, (int)bn, w->request + b, (int)an, ok->request + a);
+            }
             printf("      correct: %.*s\n      theirs:  %.*s\n", (int)ok->len, ok->request,
                    (int)w->len, w->request);
             print_caret("theirs:  ", off);

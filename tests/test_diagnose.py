@@ -162,7 +162,8 @@ def test_reported_problems():
     # Query parameters ignored.
     rc, out, _ = diagnose("--message", message("GET&/rest/api/2/search&jql=project%3DTEST", "GET&/rest/api/2/search&"),
                           "GET", "/rest/api/2/search?jql=project%3DTEST")
-    check(rc == 0 and "QueryIgnored" in out and "hashed the query ``" in out, "query parameters ignored\n" + out)
+    check(rc == 0 and "QueryIgnored" in out and "hashed an empty query; the rules give `jql=project%3DTEST`" in out,
+          "query parameters ignored\n" + out)
     # '+' for a space, both ways: encoded as '+', and '+' in the target taken as a plus.
     rc, out, _ = diagnose("--message", message("GET&/rest/api/2/search&jql=project%20%3D%20TEST",
                                                "GET&/rest/api/2/search&jql=project+%3D+TEST"),
