@@ -53,33 +53,3 @@ qsh_status pct_decode(qsh_cur s, int plus_is_space, unsigned char *out, size_t *
     *out_len = (size_t)(o - out);
     return QSH_OK;
 }
-
-void pct_encode(qsh_wbuf *w, const unsigned char *in, size_t n) {
-    static const char hex[] = "0123456789ABCDEF";
-    if (w->cap - w->len < 3 * n) { /* not sure to fit: the checked path */
-        for (size_t i = 0; i < n; i++) {
-            unsigned char b = in[i];
-            if (bc_is(b, QSH_BC_UNRESERVED)) {
-                wbuf_byte(w, b);
-            } else {
-                unsigned char esc[3] = {'%', (unsigned char)hex[b >> 4],
-                                        (unsigned char)hex[b & 15]};
-                wbuf_mem(w, esc, 3);
-            }
-        }
-        return;
-    }
-    unsigned char *o = w->p + w->len;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = in[i];
-        if (bc_is(b, QSH_BC_UNRESERVED)) {
-            *o++ = b;
-        } else {
-            o[0] = '%';
-            o[1] = (unsigned char)hex[b >> 4];
-            o[2] = (unsigned char)hex[b & 15];
-            o += 3;
-        }
-    }
-    w->len = (size_t)(o - w->p);
-}

@@ -1,4 +1,5 @@
-/* Percent-escapes: checking, decoding and RFC 3986 encoding. */
+/* Percent-escapes: checking and decoding. (Encoding happens as query pieces are transcoded,
+ * in query.c; a path is never encoded.) */
 #ifndef QSH_PCT_H
 #define QSH_PCT_H
 
@@ -14,8 +15,5 @@ qsh_status pct_check(qsh_cur s);
 /* Decodes s into out (room for cur_len(s) bytes): %XX is a byte; with plus_is_space, '+' is a
  * space (application/x-www-form-urlencoded), otherwise '+' stays. *out_len gets the length. */
 qsh_status pct_decode(qsh_cur s, int plus_is_space, unsigned char *out, size_t *out_len);
-
-/* Writes in[0..n) with every byte outside the unreserved set as %XX, upper-case hex. */
-void pct_encode(qsh_wbuf *w, const unsigned char *in, size_t n);
 
 #endif

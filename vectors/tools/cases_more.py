@@ -126,6 +126,22 @@ PRODUCT = [
     # Found by qshcheck fuzz-diff in atlassian-jwt and atlassian-connect-express, which compare
     # the base path undecoded.
     T("product: base path escaped, path written raw", "/jira-x/issue", "/issue", "", ["ContextPathNotStripped", "ProductDecodedPath", "ProductPathNotDecoded"], base=APP + "/jira%2Dx", **P),
+    # The UTF-8 rules on a decoded path (RFC 3629, Unicode table 3-7), at their boundaries.
+    T("product: a 3-byte character in the path (U+20AC)", "/%E2%82%AC", "/\u20ac", "", ["ProductDecodedPath", "ProductPathNotDecoded", "Utf8"], **P),
+    T("product: the first 3-byte character (U+0800)", "/%E0%A0%80", "/\u0800", "", ["ProductDecodedPath", "ProductPathNotDecoded", "Utf8"], **P),
+    T("product: the last character before the surrogates (U+D7FF)", "/%ED%9F%BF", "/\ud7ff", "", ["ProductDecodedPath", "ProductPathNotDecoded", "Utf8"], **P),
+    T("product: a 4-byte character in the path (U+1F600)", "/%F0%9F%98%80", "/\U0001F600", "", ["ProductDecodedPath", "ProductPathNotDecoded", "Utf8"], **P),
+    T("product: the last code point (U+10FFFF)", "/%F4%8F%BF%BF", "/\U0010FFFF", "", ["ProductDecodedPath", "ProductPathNotDecoded", "Utf8"], **P),
+    X("product: an overlong 2-byte form of '/'", "/%C0%AF", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: an overlong 3-byte form", "/%E0%80%AF", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: an overlong 4-byte form", "/%F0%80%80%AF", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a surrogate (U+D800)", "/%ED%A0%80", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: above U+10FFFF", "/%F4%90%80%80", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a byte that never leads (F5)", "/%F5%80%80%80", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a lone continuation byte", "/a%80", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a character cut short", "/%E2%82", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a continuation byte missing before ASCII", "/%E2%82a", "QSH_E_UTF8_INVALID", ["InvalidUtf8"], **P),
+    X("product: a base path cut short in UTF-8", "/x", "QSH_E_BASE_URL_INVALID", ["BadBaseUrl"], base=APP + "/%E2%82%AC%E2", **P),
 ]
 
 INVALID = [
