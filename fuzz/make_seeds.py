@@ -11,13 +11,14 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 
 FUZZ = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(FUZZ)
 VECTORS = os.path.join(ROOT, "vectors")
 TARGETS = ["fuzz_query", "fuzz_path", "fuzz_request", "fuzz_vectors", "fuzz_schema", "fuzz_protocol",
-           "fuzz_token_verify", "fuzz_token_roundtrip"]
+           "fuzz_mistakes", "fuzz_token_verify", "fuzz_token_roundtrip"]
 MAX_SEED = 64 * 1024
 
 
@@ -41,6 +42,13 @@ def token_seeds(out):
     out["fuzz_token_roundtrip"].add(b"\xff\xff\xff\xff\xff\x00\x00\x00caf\xc3\xa9\xff\xff\xff[1]")
 
 
+def mistake_bits():
+    """Each mistake's bit in fuzz_mistakes' input: its place in the catalogue, harness/mistakes.h."""
+    with open(os.path.join(ROOT, "harness", "mistakes.h"), encoding="utf-8") as f:
+        names = re.findall(r"^\s*X\((\w+), [01],", f.read(), re.M)
+    return {n: i for i, n in enumerate(names)}
+
+
 def load_tests():
     docs = {}
     for path in sorted(glob.glob(os.path.join(VECTORS, "qsh_*.json"))):
@@ -58,6 +66,7 @@ def base_path(url):
 
 def seeds(docs):
     out = {t: set() for t in TARGETS}
+    bits = mistake_bits()
     singles = []
     for name, doc in docs.items():
         text = json.dumps(doc).encode()
@@ -74,6 +83,8 @@ def seeds(docs):
                 out["fuzz_path"].add(flag + base_path(t.get("baseUrl", "")).encode() + b"\n" + target)
                 fields = [t["method"], t["target"], t.get("baseUrl", ""), t.get("body", ""), t.get("contentType", "")]
                 out["fuzz_request"].add(flag + b"\xff".join(x.encode() for x in fields))
+                mask = sum(1 << bits[x] for x in t["flags"] if x in bits)  # the case's mistakes
+                out["fuzz_mistakes"].add(mask.to_bytes(5, "little") + flag + b"\xff".join(x.encode() for x in fields))
                 if t["result"] == "invalid":
                     answer = {"id": t["tcId"], "error": {"status": t["status"], "message": t["comment"]}}
                 else:

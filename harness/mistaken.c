@@ -174,7 +174,8 @@ typedef struct mstate {
 } mstate;
 
 static const char *at(const mstate *st, span s) {
-    return st->store.p + s.off;
+    /* the store stays NULL until a byte goes in; NULL + 0 is undefined behaviour */
+    return st->store.p != NULL ? st->store.p + s.off : "";
 }
 
 static span store_decoded(mstate *st, const char *s, size_t n, int plus) {

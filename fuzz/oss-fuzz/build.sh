@@ -6,8 +6,8 @@
 # Runs from the project's root ($SRC/qshcheck).
 set -eu
 
-TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_token_verify fuzz_token_roundtrip"
-NEEDS_HARNESS="fuzz_vectors fuzz_schema fuzz_protocol"
+TARGETS="fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_mistakes fuzz_token_verify fuzz_token_roundtrip"
+NEEDS_HARNESS="fuzz_vectors fuzz_schema fuzz_protocol fuzz_mistakes"
 INC="-Iref/include -Iref/src -Iharness -Iharness/include -Ifuzz $(pkg-config --cflags jansson)"
 LIBS="-Wl,-Bstatic -ljansson -lcrypto -Wl,-Bdynamic -ldl -pthread"
 OBJ=$WORK/qshcheck-obj

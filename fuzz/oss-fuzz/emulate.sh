@@ -24,7 +24,7 @@ export LIB_FUZZING_ENGINE="-fsanitize=fuzzer"
 }
 
 passed=0 failed=0
-for t in fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_token_verify fuzz_token_roundtrip; do
+for t in fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_mistakes fuzz_token_verify fuzz_token_roundtrip; do
     for f in "$t" "${t}_seed_corpus.zip" "$t.dict" "$t.options"; do
         if [ -s "$OUT/$f" ]; then passed=$((passed + 1)); else
             echo "missing in \$OUT: $f"

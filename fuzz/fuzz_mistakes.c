@@ -1,0 +1,89 @@
+/* Fuzz target: the mistake catalogue's canonicalizer (harness/mistaken.c) and the explainer of
+ * diagnose and fuzz-diff (harness/explain.c).
+ *
+ * Input framing: bytes 0..4 are a set of mistakes (bit i of the little-endian 40-bit number is
+ * the catalogue's mistake i); bit 0 of byte 5 chooses the product profile; the rest is split
+ * at 0xFF bytes into method, target, base URL, body and content type, as in fuzz_request.
+ *
+ * Properties: whatever the mistakes, the status is the reference's (the rules' checks are the
+ * reference's), and a canonical request comes back NUL-terminated; with no mistakes, it is the
+ * reference's, byte for byte (a second implementation of the rules, checked against the
+ * first); and the explainer finds the reference's canonical request at level 0, the correct
+ * rules, in the request's profile. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "fuzz_props.h"
+#include "mistakes.h"
+#include "qsh/qsh.h"
+
+static qsh_ctx *ctx;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (size < 6 || size > 16384) {
+        return 0;
+    }
+    if (ctx == NULL && (ctx = qsh_ctx_new()) == NULL) {
+        abort();
+    }
+    uint64_t mask = 0;
+    for (size_t i = 0; i < 5; i++) {
+        mask |= (uint64_t)data[i] << (8 * i);
+    }
+    mask &= ((uint64_t)1 << QC_MISTAKE_COUNT) - 1;
+    const char *f[5] = {"", "", "", "", ""};
+    size_t len[5] = {0, 0, 0, 0, 0}, k = 0, start = 6;
+    for (size_t i = 6; i <= size && k < 5; i++) {
+        if (i == size || data[i] == 0xFF) {
+            f[k] = (const char *)data + start;
+            len[k] = i - start;
+            k++;
+            start = i + 1;
+        }
+    }
+    qsh_request r = {f[0],
+                     len[0],
+                     f[1],
+                     len[1],
+                     f[2],
+                     len[2],
+                     (data[5] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER,
+                     f[3],
+                     len[3],
+                     f[4],
+                     len[4]};
+    size_t bound = qsh_canonical_bound(&r);
+    char *want = malloc(bound ? bound : 1);
+    prop(want != NULL, "out of memory");
+    qsh_canonical parts;
+    qsh_status ref = qsh_canonicalize(ctx, &r, want, bound ? bound : 1, &parts);
+
+    char *got = NULL;
+    size_t got_len = 0;
+    qsh_status st = qc_mistaken_canonical(ctx, &r, mask, &got, &got_len);
+    prop(st == ref, "the catalogue's canonicalizer and the reference disagree on the status");
+    prop((st == QSH_OK) == (got != NULL), "a canonical request without success, or none with it");
+    if (got != NULL) {
+        prop(got[got_len] == '\0' && strlen(got) <= got_len, "not NUL-terminated");
+    }
+    if (st == QSH_OK && mask == 0) {
+        prop(got_len == parts.len && memcmp(got, want, got_len) == 0,
+             "without mistakes, the catalogue's canonical request is not the reference's");
+    }
+    free(got);
+
+    qc_ways ws;
+    qsh_status wst = qc_ways_init(&ws, ctx, &r, 1u << r.profile);
+    prop(wst == ref, "the explainer and the reference disagree on the status");
+    if (wst == QSH_OK) {
+        size_t found[4], nfound = 0;
+        int level = qc_ways_explain(&ws, want, parts.len, 0, found, 4, &nfound);
+        prop(level == 0 && nfound == 1 && ws.w[found[0]].mistake[0] < 0,
+             "the correct canonical request is not explained by the correct rules");
+    }
+    qc_ways_free(&ws);
+    free(want);
+    return 0;
+}
