@@ -125,8 +125,8 @@ static const char *profile_name(qsh_profile p) {
 }
 
 static void print_caret(const char *label, size_t offset) {
-    printf("      %*s^ first difference, at character %zu\n", (int)(strlen(label) + offset), "",
-           offset + 1);
+    /* as `qshcheck run` reports it: the offset from the start, 0 for the first byte */
+    printf("      %*s^ first difference at byte %zu\n", (int)(strlen(label) + offset), "", offset);
 }
 
 /* Whether found[k] is found[k - 1] in the other profile: the same mistakes, the same request. */
