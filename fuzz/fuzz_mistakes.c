@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "fuzz_input.h"
 #include "fuzz_props.h"
 #include "mistakes.h"
 #include "qsh/qsh.h"
@@ -33,27 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         mask |= (uint64_t)data[i] << (8 * i);
     }
     mask &= ((uint64_t)1 << QC_MISTAKE_COUNT) - 1;
-    const char *f[5] = {"", "", "", "", ""};
-    size_t len[5] = {0, 0, 0, 0, 0}, k = 0, start = 6;
-    for (size_t i = 6; i <= size && k < 5; i++) {
-        if (i == size || data[i] == 0xFF) {
-            f[k] = (const char *)data + start;
-            len[k] = i - start;
-            k++;
-            start = i + 1;
-        }
-    }
-    qsh_request r = {f[0],
-                     len[0],
-                     f[1],
-                     len[1],
-                     f[2],
-                     len[2],
-                     (data[5] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER,
-                     f[3],
-                     len[3],
-                     f[4],
-                     len[4]};
+    qsh_request r = fuzz_request_of(data + 6, size - 6,
+                                    (data[5] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER);
     size_t bound = qsh_canonical_bound(&r);
     char *want = malloc(bound ? bound : 1);
     prop(want != NULL, "out of memory");

@@ -15,40 +15,21 @@
 #include <openssl/evp.h>
 #include <stdint.h>
 
+#include "fuzz_input.h"
 #include "fuzz_props.h"
 #include "qsh/qsh.h"
 
 static qsh_ctx *ctx;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    const char *f[5] = {"", "", "", "", ""};
-    size_t len[5] = {0, 0, 0, 0, 0};
     if (size < 1 || size > 65536) {
         return 0;
     }
     if (ctx == NULL && (ctx = qsh_ctx_new()) == NULL) {
         abort();
     }
-    size_t k = 0, start = 1;
-    for (size_t i = 1; i <= size && k < 5; i++) {
-        if (i == size || data[i] == 0xFF) {
-            f[k] = (const char *)data + start;
-            len[k] = i - start;
-            k++;
-            start = i + 1;
-        }
-    }
-    qsh_request r = {f[0],
-                     len[0],
-                     f[1],
-                     len[1],
-                     f[2],
-                     len[2],
-                     (data[0] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER,
-                     f[3],
-                     len[3],
-                     f[4],
-                     len[4]};
+    qsh_request r = fuzz_request_of(data + 1, size - 1,
+                                    (data[0] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER);
     size_t bound = qsh_canonical_bound(&r);
     if (bound == 0) { /* only a length over its limit may give no bound */
         char one[1];

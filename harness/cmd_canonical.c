@@ -75,20 +75,11 @@ int cmd_canonical(int argc, char **argv, int want_qsh) {
     if ((body == NULL) != (content_type == NULL)) {
         return cli_usage_error(usage, "--body and --content-type go together");
     }
-    qsh_request req = {0};
+    qsh_request req;
+    qc_request_from_args(&req, pos[0], pos[1], base_url, body, content_type);
     if (qc_profile_parse(profile, strlen(profile), &req.profile) != 0) {
         return cli_usage_error(usage, "unknown profile '%s' (server or product)", profile);
     }
-    req.method = pos[0];
-    req.method_len = strlen(pos[0]);
-    req.target = pos[1];
-    req.target_len = strlen(pos[1]);
-    req.base_url = base_url;
-    req.base_url_len = strlen(base_url);
-    req.body = body;
-    req.body_len = body ? strlen(body) : 0;
-    req.content_type = content_type;
-    req.content_type_len = content_type ? strlen(content_type) : 0;
 
     qsh_ctx *ctx = qsh_ctx_new();
     size_t bound = qsh_canonical_bound(&req);

@@ -129,6 +129,14 @@ static void print_caret(const char *label, size_t offset) {
     printf("      %*s^ first difference at byte %zu\n", (int)(strlen(label) + offset), "", offset);
 }
 
+/* Where the part named by qc_first_difference ("method", "uri", "query") lies in req. */
+static void part_span(const char *req, size_t n, const char *part, size_t *off, size_t *len) {
+    size_t ml, uo, ul, qo;
+    qc_split_request(req, n, &ml, &uo, &ul, &qo);
+    *off = part[0] == 'm' ? 0 : part[0] == 'u' ? uo : qo;
+    *len = part[0] == 'm' ? ml : part[0] == 'u' ? ul : n - qo;
+}
+
 /* Whether found[k] is found[k - 1] in the other profile: the same mistakes, the same request. */
 static int same_way_other_profile(const qc_ways *ws, const value *v, size_t k) {
     const qc_way *a = &ws->w[v->found[k - 1]], *b = &ws->w[v->found[k]];
@@ -173,19 +181,10 @@ static void print_value(const qc_ways *ws, const value *v) {
         size_t off;
         if (ok != NULL &&
             qc_first_difference(ok->request, ok->len, w->request, w->len, &part, &off) == 0) {
-            size_t ml, uo, ul, qo, wml, wuo, wul, wqo;
-            qc_split_request(ok->request, ok->len, &ml, &uo, &ul, &qo);
-            qc_split_request(w->request, w->len, &wml, &wuo, &wul, &wqo);
-            const char *name = strcmp(part, "method") == 0 ? "method" : part;
-            size_t a = strcmp(part, "method") == 0 ? 0 : strcmp(part, "uri") == 0 ? uo : qo;
-            size_t an = strcmp(part, "method") == 0 ? ml
-                        : strcmp(part, "uri") == 0  ? ul
-                                                    : ok->len - qo;
-            size_t b = strcmp(part, "method") == 0 ? 0 : strcmp(part, "uri") == 0 ? wuo : wqo;
-            size_t bn = strcmp(part, "method") == 0 ? wml
-                        : strcmp(part, "uri") == 0  ? wul
-                                                    : w->len - wqo;
-            const char *what = strcmp(name, "uri") == 0 ? "URI" : name;
+            size_t a, an, b, bn;
+            part_span(ok->request, ok->len, part, &a, &an);
+            part_span(w->request, w->len, part, &b, &bn);
+            const char *what = strcmp(part, "uri") == 0 ? "URI" : part;
             if (bn == 0) {
                 printf("  Whoever computed this value hashed an empty %s; the rules give `%.*s`.\n",
                        what, (int)an, ok->request + a);
@@ -351,17 +350,7 @@ int cmd_diagnose(int argc, char **argv) {
     }
 
     qsh_request req;
-    memset(&req, 0, sizeof req);
-    req.method = o.pos[0];
-    req.method_len = strlen(o.pos[0]);
-    req.target = o.pos[1];
-    req.target_len = strlen(o.pos[1]);
-    req.base_url = o.base_url;
-    req.base_url_len = strlen(o.base_url);
-    req.body = o.body;
-    req.body_len = o.body ? strlen(o.body) : 0;
-    req.content_type = o.content_type;
-    req.content_type_len = o.content_type ? strlen(o.content_type) : 0;
+    qc_request_from_args(&req, o.pos[0], o.pos[1], o.base_url, o.body, o.content_type);
 
     qsh_ctx *ctx = qsh_ctx_new();
     qc_ways ws;

@@ -97,17 +97,11 @@ static int parse_opts(int argc, char **argv, opts *o) {
 }
 
 static int fill_request(const opts *o, const char *dflt_profile, qsh_request *r) {
-    memset(r, 0, sizeof *r);
     const char *profile = o->profile ? o->profile : dflt_profile;
+    qc_request_from_args(r, o->pos[0], o->pos[1], o->base_url, NULL, NULL);
     if (qc_profile_parse(profile, strlen(profile), &r->profile) != 0) {
         return cli_usage_error(usage, "unknown profile '%s' (server or product)", profile);
     }
-    r->method = o->pos[0];
-    r->method_len = strlen(o->pos[0]);
-    r->target = o->pos[1];
-    r->target_len = strlen(o->pos[1]);
-    r->base_url = o->base_url ? o->base_url : "";
-    r->base_url_len = strlen(r->base_url);
     return 0;
 }
 

@@ -558,7 +558,13 @@ qsh_status qc_mistaken_canonical(qsh_ctx *ctx, const qsh_request *req, uint64_t 
     if (st != QSH_OK) {
         return st;
     }
+    return qc_mistaken_canonical_checked(req, mask, out, len);
+}
 
+qsh_status qc_mistaken_canonical_checked(const qsh_request *req, uint64_t mask, char **out,
+                                         size_t *len) {
+    *out = NULL;
+    *len = 0;
     sbuf res = {0}, tmp = {0};
     mstate ms = {0};
     ms.mask = mask;

@@ -131,4 +131,9 @@ int qc_mistakes_parse(const char *list, uint64_t *mask, char *err, size_t errcap
 qsh_status qc_mistaken_canonical(qsh_ctx *ctx, const qsh_request *req, uint64_t mask, char **out,
                                  size_t *len);
 
+/* The same for a request the reference has accepted already (with the same profile): no
+ * checks again. Fails only with QSH_E_NO_MEMORY. */
+qsh_status qc_mistaken_canonical_checked(const qsh_request *req, uint64_t mask, char **out,
+                                         size_t *len);
+
 #endif

@@ -14,6 +14,21 @@ int qc_profile_parse(const char *s, size_t n, qsh_profile *out) {
     return -1;
 }
 
+void qc_request_from_args(qsh_request *req, const char *method, const char *target,
+                          const char *base_url, const char *body, const char *content_type) {
+    memset(req, 0, sizeof *req);
+    req->method = method;
+    req->method_len = strlen(method);
+    req->target = target;
+    req->target_len = strlen(target);
+    req->base_url = base_url ? base_url : "";
+    req->base_url_len = strlen(req->base_url);
+    req->body = body;
+    req->body_len = body ? strlen(body) : 0;
+    req->content_type = content_type;
+    req->content_type_len = content_type ? strlen(content_type) : 0;
+}
+
 int qc_request_from_case(const qc_case *c, qsh_request *req) {
     memset(req, 0, sizeof *req);
     req->method = c->method.p;

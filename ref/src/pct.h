@@ -7,7 +7,6 @@
 
 #include "cursor.h"
 #include "qsh/status.h"
-#include "wbuf.h"
 
 /* QSH_OK when every '%' in s starts "%XX" with two hex digits, else QSH_E_PERCENT_MALFORMED. */
 qsh_status pct_check(qsh_cur s);

@@ -92,25 +92,23 @@ HS = {"alg": "HS256", "typ": "JWT"}
 RS = {"alg": "RS256", "typ": "JWT", "kid": KID}
 
 
-def claims(canon=PANEL_CANON, **over):
-    c = {"iss": ISS, "iat": NOW - 60, "exp": NOW + 120, "qsh": qsh(canon)}
+def overridden(c, over):
+    """c with each claim of `over` set, or removed where its value is None."""
     for k, v in over.items():
         if v is None:
             c.pop(k, None)
         else:
             c[k] = v
     return c
+
+
+def claims(canon=PANEL_CANON, **over):
+    return overridden({"iss": ISS, "iat": NOW - 60, "exp": NOW + 120, "qsh": qsh(canon)}, over)
 
 
 def install_claims(**over):
-    c = {"iss": CLIENT_KEY, "iat": NOW - 60, "exp": NOW + 120, "aud": APP, "qsh": qsh(INSTALL_CANON),
-         "sub": "557058:admin"}
-    for k, v in over.items():
-        if v is None:
-            c.pop(k, None)
-        else:
-            c[k] = v
-    return c
+    return overridden({"iss": CLIENT_KEY, "iat": NOW - 60, "exp": NOW + 120, "aud": APP,
+                       "qsh": qsh(INSTALL_CANON), "sub": "557058:admin"}, over)
 
 
 def case(comment, flags, result, reason, token=None, kind="module", req=PANEL, carriage="query",
