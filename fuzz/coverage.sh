@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 flags="-O0 -g -std=c11 -fprofile-instr-generate -fcoverage-mapping"
 inc="-I$root/ref/include -I$root/ref/src -I$root/harness -I$root/harness/include -I$root/fuzz $(pkg-config --cflags jansson)"
 harness=""
-for f in "$root"/harness/*.c; do
+for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/protocol/*.c "$root"/harness/judge/*.c "$root"/harness/mistakes/*.c; do
     [ "$(basename "$f")" = main.c ] || harness="$harness $f"
 done
 bins=""

@@ -1,5 +1,5 @@
-/* Fuzz target: the mistake catalogue's canonicalizer (harness/mistaken.c) and the explainer of
- * diagnose and fuzz-diff (harness/explain.c).
+/* Fuzz target: the mistake catalogue's canonicalizer (harness/mistakes/mistaken.c) and the
+ * explainer of diagnose and fuzz-diff (harness/mistakes/explain.c).
  *
  * Input framing: bytes 0..4 are a set of mistakes (bit i of the little-endian 40-bit number is
  * the catalogue's mistake i); bit 0 of byte 5 chooses the product profile; the rest is split
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "mistakes/explain.h"
 #include "fuzz_input.h"
 #include "fuzz_props.h"
-#include "mistakes.h"
+#include "mistakes/catalogue.h"
 #include "qsh/qsh.h"
 
 static qsh_ctx *ctx;

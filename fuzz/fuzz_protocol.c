@@ -1,4 +1,4 @@
-/* Fuzz target: the parser of what external programs send back (harness/protocol.c).
+/* Fuzz target: the parser of what external programs send back (harness/protocol/messages.c).
  *
  * Input: one line from a program, parsed both as its hello and as an answer. Properties: a
  * parsed answer has exactly one outcome; a canonical request's parts lie inside it, in order
@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "fuzz_props.h"
-#include "protocol.h"
+#include "protocol/messages.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[200];

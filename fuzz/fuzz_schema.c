@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "fuzz_props.h"
-#include "schema.h"
+#include "corpus/schema.h"
 
 static int errors_seen;
 

@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 #include "fuzz_props.h"
-#include "impl.h"
-#include "report.h"
-#include "schema.h"
-#include "verdict.h"
+#include "impl/impl.h"
+#include "judge/report.h"
+#include "corpus/schema.h"
+#include "judge/verdict.h"
 
 static json_t *schema;
 static qc_impl impl;

@@ -43,8 +43,8 @@ def token_seeds(out):
 
 
 def mistake_bits():
-    """Each mistake's bit in fuzz_mistakes' input: its place in the catalogue, harness/mistakes.h."""
-    with open(os.path.join(ROOT, "harness", "mistakes.h"), encoding="utf-8") as f:
+    """Each mistake's bit in fuzz_mistakes' input: its place in the catalogue, harness/mistakes/catalogue.h."""
+    with open(os.path.join(ROOT, "harness", "mistakes", "catalogue.h"), encoding="utf-8") as f:
         names = re.findall(r"^\s*X\((\w+), [01],", f.read(), re.M)
     return {n: i for i, n in enumerate(names)}
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Negative controls: for every known mistake in the catalogue (harness/mistakes.h, listed by
+"""Negative controls: for every known mistake in the catalogue (harness/mistakes/catalogue.h, listed by
 `qshcheck mistakes --json`), a deliberately broken implementation that makes it
 (`qshcheck serve --mistakes NAME`) is run through `qshcheck run --exec` over the qsh corpus,
 and the corpus must catch it:

@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "impl.h"
+#include "corpus/files.h"
+#include "protocol/supervisor.h"
 #include "qsh/qsh.h"
-#include "vectors.h"
+#include "corpus/vectors.h"
 
 #ifndef QSHCHECK_SOURCE_DIR
 #define QSHCHECK_SOURCE_DIR "."
@@ -193,9 +193,9 @@ static void bin_path(char *out, size_t cap, const char *argv0, const char *name)
 
 /* Cases per second through the protocol, with a program that answers at once. */
 static double protocol_rate(const char *echo, int reps, size_t copies, size_t *ncases) {
-    cli_files list;
+    qc_files list;
     char err[512];
-    if (cli_files_expand(NULL, 0, &list, err, sizeof err) != 0) {
+    if (qc_files_expand(NULL, 0, &list, err, sizeof err) != 0) {
         fprintf(stderr, "qshcheck-bench: %s\n", err);
         return 0;
     }
@@ -245,7 +245,7 @@ static double protocol_rate(const char *echo, int reps, size_t copies, size_t *n
     }
     free(files);
     free(cases);
-    cli_files_free(&list);
+    qc_files_free(&list);
     return rate;
 }
 

@@ -3,7 +3,7 @@ sharing no code with the C reference. Every expectation in the corpus must agree
 (tests/check_vectors_independent.py), and random requests must get the same answer from it and
 from the reference (tests/test_differential.py).
 
-The catalogue of known mistakes is not here: it is the C one (harness/mistakes.h), which
+The catalogue of known mistakes is not here: it is the C one (harness/mistakes/catalogue.h), which
 `qshcheck diagnose`, `fuzz-diff` and `serve --mistakes` use.
 """
 

@@ -3,8 +3,8 @@
  * A plugin is a shared library exporting one function, qshcheck_plugin_v1, that returns a
  * table of function pointers. `qshcheck run --plugin lib.so` loads it in a child process
  * (`qshcheck plugin-host lib.so`) and talks to that child over the line protocol of
- * harness/PROTOCOL.md, so a plugin that crashes, hangs or corrupts memory fails the case it was
- * given and is restarted, without taking the run down.
+ * harness/protocol/PROTOCOL.md, so a plugin that crashes, hangs or corrupts memory fails the case
+ * it was given and is restarted, without taking the run down.
  *
  * Versioning: abi_version must be QSHCHECK_PLUGIN_ABI and struct_size the size the plugin was
  * compiled with. Later versions only append members; the host reads only members that lie

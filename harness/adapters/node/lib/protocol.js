@@ -1,5 +1,5 @@
 'use strict';
-// The qshcheck line protocol (harness/PROTOCOL.md) for an adapter: reads one JSON request a
+// The qshcheck line protocol (harness/protocol/PROTOCOL.md) for an adapter: reads one JSON request a
 // line, answers each with one line, in order. `handle(request)` returns
 // {canonicalRequest, qsh} (either may be missing) or throws; a thrown error becomes an
 // `error` answer whose status is the error's message.

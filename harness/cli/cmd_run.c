@@ -1,0 +1,247 @@
+/* `qshcheck run`: every case of the vector files against an implementation. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "corpus/files.h"
+#include "judge/expect.h"
+#include "impl/impl.h"
+#include "protocol/open.h"
+#include "judge/report.h"
+#include "judge/verdict.h"
+
+static const char usage[] =
+    "usage: qshcheck run [--exec 'COMMAND' | --plugin LIB.so] [--format text|json|junit|tap]\n"
+    "                    [--expected-failures FILE] [--timeout SECONDS] [--hide-stderr]\n"
+    "                    [FILE|DIR ...]\n"
+    "\n"
+    "Runs vector files (default: the bundled corpus) against an implementation: the built-in\n"
+    "reference, a program speaking the line protocol of harness/protocol/PROTOCOL.md\n"
+    "(--exec, run through sh -c), or a C plugin (--plugin, see\n"
+    "harness/include/qshcheck/plugin.h). Each failure shows its tcId, the input, and the expected "
+    "and\n"
+    "actual canonical requests with a mark where they first differ. The last line is\n"
+    "\"N passed, N failed\".\n"
+    "\n"
+    "  --format F               text (default), json, junit (JUnit XML) or tap (TAP 13); all\n"
+    "                           but text write the document alone on stdout\n"
+    "  --expected-failures FILE lines of FILE/TCID  # reason (wildcards allowed): those cases\n"
+    "                           may fail; a new failure or a listed case that passes fails\n"
+    "                           the run, and the lines to add or remove are printed\n"
+    "  --timeout SECONDS        time a case may take before the program counts as hung (10)\n"
+    "  --hide-stderr            send the program's stderr to /dev/null\n"
+    "\n"
+    "The reference must make every decision of the corpus, including each invalid case's\n"
+    "status. Other implementations pass an invalid case by rejecting it with any status, and\n"
+    "an acceptable case either way, as long as they produce no other canonical request.\n"
+    "\n"
+    "exit status: 0 all passed; 1 a case failed or the expected-failures list is stale;\n"
+    "2 bad arguments; 3 a file cannot be loaded or the implementation cannot be started.\n";
+
+/* The file's name without folder and .json: the FILE part of FILE/TCID keys. */
+static void file_stem(const char *path, char *out, size_t cap) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0) {
+        n -= 5;
+    }
+    snprintf(out, cap, "%.*s", (int)n, base);
+}
+
+static void flags_text(const qc_case *c, char *out, size_t cap) {
+    size_t i, len = 0;
+    json_t *flag;
+    out[0] = '\0';
+    json_array_foreach(c->flags, i, flag) {
+        int w = snprintf(out + len, cap - len, "%s%s", len ? " " : "", json_string_value(flag));
+        if (w < 0 || (size_t)w >= cap - len) {
+            break;
+        }
+        len += (size_t)w;
+    }
+}
+
+typedef struct run_options {
+    qc_format format;
+    const char *exec, *plugin, *expected;
+    qc_exec_options exec_opt;
+} run_options;
+
+static int setup_impl(const run_options *o, qc_impl *impl) {
+    return qc_impl_open(impl, o->exec, o->plugin, &o->exec_opt);
+}
+
+/* Runs one file's cases and reports them. -1 when the file cannot be loaded. */
+static int run_file(const char *path, qc_impl *impl, int strict, qc_expect *expect,
+                    qc_report *rep) {
+    char err[1024], stem[256], key[300], flags[512];
+    qc_file vf;
+    if (qc_file_load(path, &vf, err, sizeof err) != 0) {
+        fprintf(stderr, "qshcheck: %s\n", err);
+        return -1;
+    }
+    file_stem(path, stem, sizeof stem);
+    if (expect != NULL) {
+        qc_expect_file_run(expect, stem);
+    }
+    qc_answer *answers = calloc(vf.count ? vf.count : 1, sizeof *answers);
+    if (answers == NULL) {
+        fprintf(stderr, "qshcheck: out of memory\n");
+        qc_file_free(&vf);
+        return -1;
+    }
+    impl->run(impl->state, vf.cases, vf.count, answers);
+    qc_report_file_begin(rep, stem);
+    for (size_t i = 0; i < vf.count; i++) {
+        const qc_case *c = &vf.cases[i];
+        qc_verdict v = qc_judge(c, &answers[i], strict);
+        snprintf(key, sizeof key, "%s/%lld", stem, c->tc_id);
+        qc_expect_entry *e = expect ? qc_expect_match(expect, key) : NULL;
+        if (e != NULL) {
+            if (v.kind == QC_FAIL) {
+                v.kind = QC_XFAIL;
+                e->failed_matches++;
+            } else if (v.kind == QC_PASS) {
+                e->passed_matches++;
+                if (!e->wildcard) {
+                    v.kind = QC_XPASS;
+                }
+            } else {
+                e->skipped_matches++;
+            }
+            v.expect_reason = e->reason;
+        } else if (expect != NULL && v.kind == QC_FAIL) {
+            flags_text(c, flags, sizeof flags);
+            qc_expect_add(expect, key, v.why, flags);
+        }
+        qc_report_case(rep, path, key, c, &answers[i], &v);
+        qc_answer_clear(&answers[i]);
+    }
+    qc_report_file_end(rep);
+    free(answers);
+    qc_file_free(&vf);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, run_options *o, char **files, int *nfiles) {
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (strcmp(argv[i], "--hide-stderr") == 0) {
+            o->exec_opt.quiet_stderr = 1;
+            continue;
+        }
+        const char *names[] = {"format", "exec", "plugin", "expected-failures", "timeout"};
+        size_t k;
+        for (k = 0, r = 0; k < 5 && (r = cli_opt(argc, argv, &i, names[k], &v)) == 0; k++) {
+        }
+        if (r < 0) {
+            return -cli_usage_error(usage, "%s needs a value", argv[i]);
+        }
+        if (r == 0) {
+            if (argv[i][0] == '-') {
+                return -cli_usage_error(usage, "unknown option %s", argv[i]);
+            }
+            files[(*nfiles)++] = argv[i]; /* compacts the positional arguments in place */
+            continue;
+        }
+        if (k == 0 && qc_format_parse(v, &o->format) != 0) {
+            return -cli_usage_error(usage, "unknown format '%s' (text, json, junit, tap)", v);
+        }
+        if (k == 1) {
+            o->exec = v;
+        } else if (k == 2) {
+            o->plugin = v;
+        } else if (k == 3) {
+            o->expected = v;
+        } else if (k == 4) {
+            char *end;
+            o->exec_opt.timeout = strtod(v, &end);
+            if (*v == '\0' || *end != '\0' || !(o->exec_opt.timeout > 0) ||
+                o->exec_opt.timeout > 86400) {
+                return -cli_usage_error(usage, "--timeout needs seconds between 0 and 86400");
+            }
+        }
+    }
+    if (o->exec != NULL && o->plugin != NULL) {
+        return -cli_usage_error(usage, "--exec and --plugin exclude each other");
+    }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv) {
+    run_options o = {QC_FORMAT_TEXT, NULL, NULL, NULL, {0}};
+    qc_exec_options_default(&o.exec_opt);
+    char **files = argv + 1;
+    int nfiles = 0;
+    int pr = parse_args(argc, argv, &o, files, &nfiles);
+    if (pr != 0) {
+        return pr > 0 ? QC_EXIT_OK : -pr;
+    }
+    char err[1024];
+    qc_files list;
+    qc_expect expect, *exp = NULL;
+    if (o.expected != NULL) {
+        if (qc_expect_load(o.expected, &expect, err, sizeof err) != 0) {
+            fprintf(stderr, "qshcheck: %s\n", err);
+            return QC_EXIT_IO;
+        }
+        exp = &expect;
+    }
+    if (qc_files_expand(files, nfiles, &list, err, sizeof err) != 0) {
+        fprintf(stderr, "qshcheck: %s\n", err);
+        if (exp) {
+            qc_expect_free(exp);
+        }
+        return QC_EXIT_IO;
+    }
+    qc_impl impl;
+    if (setup_impl(&o, &impl) != 0) {
+        qc_files_free(&list);
+        if (exp) {
+            qc_expect_free(exp);
+        }
+        return QC_EXIT_IO;
+    }
+    int strict = o.exec == NULL && o.plugin == NULL;
+    char impl_label[200];
+    snprintf(impl_label, sizeof impl_label, "%s%s%s", impl.name, impl.version[0] ? " " : "",
+             impl.version);
+    qc_report rep;
+    int rc = qc_report_begin(&rep, o.format, stdout, impl_label) == 0 ? QC_EXIT_OK : QC_EXIT_IO;
+    if (o.format == QC_FORMAT_TEXT && !strict) {
+        printf("implementation: %s\n", impl_label);
+    }
+    for (size_t f = 0; f < list.count && rc == QC_EXIT_OK; f++) {
+        if (run_file(list.paths[f], &impl, strict, exp, &rep) != 0) {
+            rc = QC_EXIT_IO;
+        }
+    }
+    if (rc == QC_EXIT_OK) {
+        /* The list's verdict comes before the closing line, which stays the last line. */
+        if (exp != NULL) {
+            fflush(stdout);
+            if (qc_expect_report(exp, o.format == QC_FORMAT_TEXT ? stdout : stderr) > 0) {
+                rc = QC_EXIT_FAIL;
+            }
+        }
+        qc_report_end(&rep);
+        if (rep.failed > 0) {
+            rc = QC_EXIT_FAIL;
+        }
+    } else {
+        qc_report_abandon(&rep);
+    }
+    impl.destroy(impl.state);
+    qc_files_free(&list);
+    if (exp) {
+        qc_expect_free(exp);
+    }
+    return rc;
+}

@@ -1,0 +1,339 @@
+/* `qshcheck token sign|verify|decode`: Connect JWTs from the command line. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/token_decode.h"
+#include "qsh/qsh.h"
+#include "corpus/request.h"
+#include "corpus/token_case.h"
+
+static const char usage[] =
+    "usage: qshcheck token sign --secret S [--iss ISS] [--aud AUD] [--sub SUB] [--ttl SECONDS]\n"
+    "                           [--now T] [--base-url URL] [--profile server|product]\n"
+    "                           [--context JSON] [--qsh VALUE] METHOD TARGET\n"
+    "       qshcheck token verify (--secret S | --public-key PEM_FILE)\n"
+    "                           [--kind module|webhook|context|install|app-to-product]\n"
+    "                           [--now T] [--leeway S] [--base-url URL] [--profile P]\n"
+    "                           [--header 'Authorization: JWT ...'] [--audience AUD]\n"
+    "                           [--client-key KEY] METHOD TARGET\n"
+    "       qshcheck token decode TOKEN\n"
+    "\n"
+    "sign    prints an HS256 token for the request: iss (default qshcheck), iat = now, exp =\n"
+    "        now + ttl (default 180), qsh of the request (or --qsh, e.g. context-qsh).\n"
+    "verify  checks the token the request carries (--header, or a jwt parameter in TARGET)\n"
+    "        with every rule of the strict verifier; prints `valid`, or `invalid REASON` and\n"
+    "        why. The profile defaults to server for app-to-product and product otherwise;\n"
+    "        an install needs --audience (the app's baseUrl) and --client-key.\n"
+    "decode  prints the header and claims as JSON without verifying anything, and warns on\n"
+    "        stderr about whatever the strict verifier would reject.\n"
+    "\n"
+    "exit status: 0 signed, valid or decoded; 1 invalid; 2 bad arguments or an input that\n"
+    "cannot be used; 3 a key file that cannot be read.\n";
+
+typedef struct opts {
+    const char *secret, *public_key, *iss, *aud, *sub, *kind, *base_url, *profile, *header,
+        *audience, *client_key, *context, *qsh;
+    long long ttl, now, leeway;
+    const char *pos[2];
+    int npos;
+} opts;
+
+static int parse_ll(const char *s, long long lo, long long hi, long long *out) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < lo || v > hi) {
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, opts *o) {
+    static const char *names[] = {
+        "secret", "public-key", "iss",        "aud",     "sub", "kind", "base-url", "profile",
+        "header", "audience",   "client-key", "context", "qsh", "ttl",  "now",      "leeway"};
+    const char **slots[] = {&o->secret,     &o->public_key, &o->iss,     &o->aud,    &o->sub,
+                            &o->kind,       &o->base_url,   &o->profile, &o->header, &o->audience,
+                            &o->client_key, &o->context,    &o->qsh};
+    for (int i = 2; i < argc; i++) {
+        const char *v = NULL;
+        int r = 0;
+        size_t k;
+        if (strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return 1;
+        }
+        for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+            if ((r = cli_opt(argc, argv, &i, names[k], &v)) != 0) {
+                break;
+            }
+        }
+        if (r < 0) {
+            return -cli_usage_error(usage, "%s needs a value", argv[i]);
+        }
+        if (r == 0) {
+            if (argv[i][0] == '-' && argv[i][1] == '-') {
+                return -cli_usage_error(usage, "unknown option %s", argv[i]);
+            }
+            if (o->npos == 2) {
+                return -cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
+            }
+            o->pos[o->npos++] = argv[i];
+            continue;
+        }
+        if (k < sizeof slots / sizeof slots[0]) {
+            *slots[k] = v;
+        } else if ((k == 13 && parse_ll(v, 1, 86400LL * 366, &o->ttl) != 0) ||
+                   (k == 14 && parse_ll(v, 0, 253402300799LL, &o->now) != 0) ||
+                   (k == 15 && parse_ll(v, 0, 86400, &o->leeway) != 0)) {
+            return -cli_usage_error(usage, "--%s: '%s' is not a number in range", names[k], v);
+        }
+    }
+    return 0;
+}
+
+static int fill_request(const opts *o, const char *dflt_profile, qsh_request *r) {
+    const char *profile = o->profile ? o->profile : dflt_profile;
+    qc_request_from_args(r, o->pos[0], o->pos[1], o->base_url, NULL, NULL);
+    if (qc_profile_parse(profile, strlen(profile), &r->profile) != 0) {
+        return cli_usage_error(usage, "unknown profile '%s' (server or product)", profile);
+    }
+    return 0;
+}
+
+static int token_sign(const opts *o, qsh_ctx *ctx) {
+    if (o->secret == NULL || o->npos != 2) {
+        return cli_usage_error(usage, "token sign needs --secret, METHOD and TARGET");
+    }
+    qsh_sign_params p;
+    memset(&p, 0, sizeof p);
+    if (fill_request(o, "server", &p.request) != 0) {
+        return QC_EXIT_USAGE;
+    }
+    p.iss = o->iss ? o->iss : "qshcheck";
+    p.sub = o->sub;
+    p.aud = o->aud;
+    p.context_json = o->context;
+    p.qsh = o->qsh;
+    p.iat = o->now;
+    p.exp = o->now + o->ttl;
+    p.secret = (const unsigned char *)o->secret;
+    p.secret_len = strlen(o->secret);
+    char out[16384];
+    size_t n;
+    qsh_status st = qsh_token_sign(ctx, &p, out, sizeof out, &n);
+    if (st != QSH_OK) {
+        fprintf(stderr, "qshcheck: %s: %s\n", qsh_status_name(st), qsh_status_message(st));
+        return QC_EXIT_USAGE;
+    }
+    printf("%s\n", out);
+    return QC_EXIT_OK;
+}
+
+typedef struct cli_keys {
+    const char *secret;
+    char *pem;
+    size_t pem_len;
+} cli_keys;
+
+static qsh_status cli_lookup(void *ud, int rs256, const char *iss, size_t iss_len, const char *kid,
+                             size_t kid_len, const unsigned char **key, size_t *key_len) {
+    cli_keys *k = ud;
+    (void)iss;
+    (void)iss_len;
+    (void)kid;
+    (void)kid_len;
+    if (rs256 ? k->pem == NULL : k->secret == NULL) {
+        return rs256 ? QSH_E_KEY_UNKNOWN : QSH_E_ISS_UNKNOWN;
+    }
+    *key = rs256 ? (const unsigned char *)k->pem : (const unsigned char *)k->secret;
+    *key_len = rs256 ? k->pem_len : strlen(k->secret);
+    return QSH_OK;
+}
+
+/* Reads a key file whole; NULL when it cannot be read or is over 64 KiB, far more than any
+ * PEM public key (refused rather than cut short). */
+static char *read_file(const char *path, size_t *len) {
+    enum { MAX_KEY_FILE = 65536 };
+    FILE *f = fopen(path, "rb");
+    char *buf = f ? malloc(MAX_KEY_FILE + 1) : NULL;
+    if (buf != NULL) {
+        *len = fread(buf, 1, MAX_KEY_FILE + 1, f);
+        if (*len > MAX_KEY_FILE || ferror(f)) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[*len] = '\0';
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return buf;
+}
+
+static int token_verify(const opts *o, qsh_ctx *ctx) {
+    if ((o->secret == NULL) == (o->public_key == NULL) || o->npos != 2) {
+        return cli_usage_error(usage, "token verify needs one of --secret and --public-key, METHOD "
+                                      "and TARGET");
+    }
+    qsh_verify_params p;
+    memset(&p, 0, sizeof p);
+    const char *kind = o->kind ? o->kind : "module";
+    if (qc_kind_parse(kind, strlen(kind), &p.kind) != 0) {
+        return cli_usage_error(usage, "unknown kind '%s'", kind);
+    }
+    if (fill_request(o, p.kind == QSH_KIND_APP_TO_PRODUCT ? "server" : "product", &p.request)) {
+        return QC_EXIT_USAGE;
+    }
+    if (o->header != NULL) {
+        const char *h = o->header;
+        if (strncmp(h, "Authorization:", 14) == 0 || strncmp(h, "authorization:", 14) == 0) {
+            h += 14;
+            if (*h == ' ') {
+                h++;
+            }
+        }
+        p.authorization = h;
+        p.authorization_len = strlen(h);
+    }
+    p.now = o->now;
+    p.leeway = o->leeway;
+    p.audience = o->audience;
+    p.audience_len = o->audience ? strlen(o->audience) : 0;
+    p.client_key = o->client_key;
+    p.client_key_len = o->client_key ? strlen(o->client_key) : 0;
+    cli_keys keys = {o->secret, NULL, 0};
+    if (o->public_key != NULL && (keys.pem = read_file(o->public_key, &keys.pem_len)) == NULL) {
+        fprintf(stderr, "qshcheck: cannot read the public key %s (or it is over 64 KiB)\n",
+                o->public_key);
+        return QC_EXIT_IO;
+    }
+    p.lookup = cli_lookup;
+    p.lookup_ud = &keys;
+    qsh_status st = qsh_token_verify(ctx, &p);
+    free(keys.pem);
+    if (st == QSH_E_KIND_INVALID || st == QSH_E_NULL_ARG) {
+        return cli_usage_error(usage, "%s", qsh_status_message(st));
+    }
+    if (st == QSH_OK) {
+        printf("valid\n");
+        return QC_EXIT_OK;
+    }
+    printf("invalid %s\n%s\n", qsh_reason_code(st), qsh_status_message(st));
+    return QC_EXIT_FAIL;
+}
+
+static void warn_claims(json_t *h, json_t *c, int *w) {
+    json_t *alg = json_object_get(h, "alg");
+    if (!json_is_string(alg) || (strcmp(json_string_value(alg), "HS256") != 0 &&
+                                 strcmp(json_string_value(alg), "RS256") != 0)) {
+        fprintf(stderr, "warning: alg is neither HS256 nor RS256 (ALG_NOT_ALLOWED)\n");
+        (*w)++;
+    }
+    const char *untrusted[] = {"crit", "jku", "jwk", "x5u", "x5c"};
+    for (size_t i = 0; i < 5; i++) {
+        if (json_object_get(h, untrusted[i]) != NULL) {
+            fprintf(stderr, "warning: the header has %s, which the strict verifier %s\n",
+                    untrusted[i], i == 0 ? "rejects (CRIT_UNSUPPORTED)" : "never trusts");
+            (*w)++;
+        }
+    }
+    const char *dates[] = {"exp", "iat"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *d = json_object_get(c, dates[i]);
+        if (!json_is_integer(d) || json_integer_value(d) < 0) {
+            fprintf(stderr, "warning: %s is %s\n", dates[i],
+                    d ? "not a non-negative integer" : "missing");
+            (*w)++;
+        }
+    }
+    if (!json_is_string(json_object_get(c, "iss"))) {
+        fprintf(stderr, "warning: iss is missing or not a string (ISS_MISSING)\n");
+        (*w)++;
+    }
+    json_t *q = json_object_get(c, "qsh");
+    if (json_is_string(q) && strcmp(json_string_value(q), "context-qsh") == 0) {
+        fprintf(stderr, "warning: qsh is context-qsh: valid only on context-token endpoints\n");
+        (*w)++;
+    } else if (q == NULL) {
+        fprintf(stderr, "warning: qsh is missing (QSH_MISSING)\n");
+        (*w)++;
+    }
+}
+
+static int token_decode(const opts *o) {
+    if (o->npos != 1) {
+        return cli_usage_error(usage, "token decode needs one TOKEN");
+    }
+    const char *t = o->pos[0];
+    const char *d1 = strchr(t, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (d2 == NULL || strchr(d2 + 1, '.') != NULL) {
+        fprintf(stderr, "qshcheck: the token does not have three segments (SEGMENTS)\n");
+        return QC_EXIT_USAGE;
+    }
+    int w = 0;
+    json_t *h = qc_token_segment(t, (size_t)(d1 - t), "header", &w);
+    json_t *c = qc_token_segment(d1 + 1, (size_t)(d2 - d1 - 1), "claims", &w);
+    if (h == NULL || c == NULL) {
+        fprintf(stderr, "qshcheck: the token cannot be decoded\n");
+        json_decref(h);
+        json_decref(c);
+        return QC_EXIT_USAGE;
+    }
+    if (strlen(t) > QSH_MAX_TOKEN_LEN) {
+        fprintf(stderr, "warning: the token is over %u bytes (TOKEN_TOO_LARGE)\n",
+                QSH_MAX_TOKEN_LEN);
+        w++;
+    }
+    warn_claims(h, c, &w);
+    json_t *doc = json_pack("{s:o, s:o}", "header", h, "claims", c);
+    json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(doc);
+    if (w) {
+        fprintf(stderr, "%d warnings: not verified, and the strict verifier would object\n", w);
+    }
+    return QC_EXIT_OK;
+}
+
+int cmd_token(int argc, char **argv) {
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        if (argc >= 2) {
+            fputs(usage, stdout);
+            return QC_EXIT_OK;
+        }
+        return cli_usage_error(usage, "token needs sign, verify or decode");
+    }
+    opts o;
+    memset(&o, 0, sizeof o);
+    o.ttl = 180;
+    o.now = (long long)time(NULL);
+    int pr = parse_opts(argc, argv, &o);
+    if (pr != 0) {
+        return pr > 0 ? QC_EXIT_OK : -pr;
+    }
+    if (strcmp(argv[1], "decode") == 0) {
+        return token_decode(&o);
+    }
+    qsh_ctx *ctx = qsh_ctx_new();
+    int rc;
+    if (ctx == NULL) {
+        fprintf(stderr, "qshcheck: out of memory\n");
+        return QC_EXIT_IO;
+    }
+    if (strcmp(argv[1], "sign") == 0) {
+        rc = token_sign(&o, ctx);
+    } else if (strcmp(argv[1], "verify") == 0) {
+        rc = token_verify(&o, ctx);
+    } else {
+        rc = cli_usage_error(usage, "unknown token command '%s'", argv[1]);
+    }
+    qsh_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* qshcheck: conformance suite for the Atlassian Connect query string hash. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "usage: qshcheck COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  canonical  print the canonical request of METHOD TARGET\n"
+    "  qsh        print the query string hash of METHOD TARGET\n"
+    "  run        run vector files against the reference or another implementation\n"
+    "  lint       check vector files against their schema and their own hashes\n"
+    "  token      sign, verify or decode Connect JWTs\n"
+    "  diagnose   explain a qsh mismatch: which known mistake gives the value you got\n"
+    "  fuzz-diff  compare an implementation with the reference on generated requests\n"
+    "  mistakes   list the known mistakes of real implementations\n"
+    "  serve      answer the line protocol as a library making given mistakes\n"
+    "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
+    "\n"
+    "`qshcheck COMMAND --help` describes each command.\n"
+    "\n"
+    "exit status: 0 success; 1 a case failed or a file has errors; 2 bad arguments or a\n"
+    "request that cannot be canonicalized; 3 a file that cannot be read or loaded.\n";
+
+static int cmd_qsh(int argc, char **argv) {
+    return cmd_canonical(argc, argv, 1);
+}
+
+static int cmd_canonical_only(int argc, char **argv) {
+    return cmd_canonical(argc, argv, 0);
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"canonical", cmd_canonical_only},
+    {"qsh", cmd_qsh},
+    {"run", cmd_run},
+    {"lint", cmd_lint},
+    {"token", cmd_token},
+    {"diagnose", cmd_diagnose},
+    {"fuzz-diff", cmd_fuzz_diff},
+    {"mistakes", cmd_mistakes},
+    {"serve", cmd_serve},
+    {"plugin-host", cmd_plugin_host},
+};
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        return cli_usage_error(usage, "no command given");
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return QC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    return cli_usage_error(usage, "unknown command '%s'", cmd);
+}

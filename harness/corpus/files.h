@@ -1,0 +1,20 @@
+/* The vector files a command reads. */
+#ifndef QC_FILES_H
+#define QC_FILES_H
+
+#include <stddef.h>
+
+/* The bundled corpus: $QSHCHECK_VECTORS, else the vectors/ folder of the source tree. */
+const char *qc_default_vectors_dir(void);
+
+/* A list of vector files: each FILE as given, each DIR as its *.json files, sorted. */
+typedef struct qc_files {
+    char **paths;
+    size_t count;
+} qc_files;
+
+/* Expands args (or the default corpus when nargs is 0). Returns 0, or -1 with a message. */
+int qc_files_expand(char **args, int nargs, qc_files *out, char *err, size_t errcap);
+void qc_files_free(qc_files *f);
+
+#endif

@@ -1,0 +1,157 @@
+#include "judge/expect.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s) {
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r')) {
+        s[--n] = '\0';
+    }
+    return s;
+}
+
+int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
+    memset(x, 0, sizeof *x);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errcap, "cannot read the expected-failures file %s", path);
+        return -1;
+    }
+    x->path = strdup(path);
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, rc = 0;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        char *reason = hash ? trim(hash + 1) : "";
+        if (hash) {
+            *hash = '\0';
+        }
+        char *key = trim(line);
+        if (key[0] == '\0') {
+            if (hash == NULL || hash == line || trim(line)[0] == '\0') {
+                continue; /* blank or comment line */
+            }
+        }
+        if (strchr(key, '/') == NULL || strchr(key, ' ') != NULL) {
+            snprintf(err, errcap, "%s:%d: expected FILE/TCID [# reason], got '%s'", path, lineno,
+                     key);
+            rc = -1;
+            break;
+        }
+        qc_expect_entry *grown = realloc(x->e, (x->n + 1) * sizeof *grown);
+        if (grown == NULL) {
+            rc = -1;
+            snprintf(err, errcap, "out of memory");
+            break;
+        }
+        x->e = grown;
+        qc_expect_entry *e = &x->e[x->n++];
+        memset(e, 0, sizeof *e);
+        e->pattern = strdup(key);
+        e->reason = strdup(reason);
+        e->line = lineno;
+        e->wildcard = strpbrk(key, "*?[") != NULL;
+    }
+    free(line);
+    fclose(f);
+    if (rc != 0) {
+        qc_expect_free(x);
+    }
+    return rc;
+}
+
+void qc_expect_free(qc_expect *x) {
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->e[i].pattern);
+        free(x->e[i].reason);
+    }
+    for (size_t i = 0; i < x->nadd; i++) {
+        free(x->add[i]);
+    }
+    free(x->add);
+    free(x->e);
+    free(x->path);
+    memset(x, 0, sizeof *x);
+}
+
+qc_expect_entry *qc_expect_match(qc_expect *x, const char *key) {
+    for (size_t i = 0; i < x->n; i++) {
+        if (fnmatch(x->e[i].pattern, key, 0) == 0) {
+            return &x->e[i];
+        }
+    }
+    return NULL;
+}
+
+void qc_expect_file_run(qc_expect *x, const char *stem) {
+    for (size_t i = 0; i < x->n; i++) {
+        char file_part[512];
+        const char *slash = strchr(x->e[i].pattern, '/');
+        snprintf(file_part, sizeof file_part, "%.*s", (int)(slash - x->e[i].pattern),
+                 x->e[i].pattern);
+        if (fnmatch(file_part, stem, 0) == 0) {
+            x->e[i].file_seen = 1;
+        }
+    }
+}
+
+int qc_expect_add(qc_expect *x, const char *key, const char *why, const char *flags) {
+    char **grown = realloc(x->add, (x->nadd + 1) * sizeof *grown);
+    if (grown == NULL) {
+        return -1;
+    }
+    x->add = grown;
+    size_t n = strlen(key) + strlen(why) + strlen(flags) + 16;
+    char *line = malloc(n);
+    if (line == NULL) {
+        return -1;
+    }
+    snprintf(line, n, "%s  # %s%s%s", key, flags[0] ? flags : "", flags[0] ? ": " : "", why);
+    x->add[x->nadd++] = line;
+    return 0;
+}
+
+/* An entry is stale when it no longer describes a failure: an exact entry whose case passed or
+ * was not found in a file it names; a wildcard entry that covered no failure in its files. */
+static int entry_dead(const qc_expect_entry *e) {
+    if (!e->file_seen) {
+        return 0; /* none of its files was run: nothing to say */
+    }
+    if (e->wildcard) {
+        return e->failed_matches == 0 && e->skipped_matches == 0;
+    }
+    return e->passed_matches > 0 || (e->failed_matches == 0 && e->skipped_matches == 0);
+}
+
+size_t qc_expect_report(qc_expect *x, FILE *out) {
+    size_t stale = 0, xfail = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        qc_expect_entry *e = &x->e[i];
+        xfail += e->failed_matches;
+        stale += (size_t)entry_dead(e);
+    }
+    fprintf(out, "%zu expected failures, listed in %s\n", xfail, x->path);
+    if (x->nadd > 0) {
+        fprintf(out, "new failures: add these lines to %s\n", x->path);
+        for (size_t i = 0; i < x->nadd; i++) {
+            fprintf(out, "%s\n", x->add[i]);
+        }
+    }
+    if (stale > 0) {
+        fprintf(out, "listed failures that no longer fail: remove these lines from %s\n", x->path);
+        for (size_t i = 0; i < x->n; i++) {
+            qc_expect_entry *e = &x->e[i];
+            if (entry_dead(e)) {
+                fprintf(out, "%s%s%s\n", e->pattern, e->reason[0] ? "  # " : "", e->reason);
+            }
+        }
+    }
+    return x->nadd + stale;
+}

@@ -1,0 +1,397 @@
+#include "judge/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int qc_format_parse(const char *s, qc_format *out) {
+    static const struct {
+        const char *name;
+        qc_format f;
+    } names[] = {{"text", QC_FORMAT_TEXT},
+                 {"json", QC_FORMAT_JSON},
+                 {"junit", QC_FORMAT_JUNIT},
+                 {"tap", QC_FORMAT_TAP}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].f;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+size_t qc_write_escaped(FILE *out, const char *s, size_t n, size_t mark) {
+    size_t col = 0, mark_col = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (i == mark) {
+            mark_col = col;
+        }
+        if (b == '"' || b == '\\') {
+            col += (size_t)fprintf(out, "\\%c", b);
+        } else if (b < 0x20 || b >= 0x7F) {
+            col += (size_t)fprintf(out, "\\x%02X", b);
+        } else {
+            fputc(b, out);
+            col++;
+        }
+    }
+    return mark >= n ? col : mark_col;
+}
+
+/* Text of XML character data or an attribute value: markup escaped, and bytes that XML 1.0
+ * cannot carry (controls, invalid UTF-8 is not produced here) written as \xNN. */
+static void write_xml(FILE *o, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        switch (b) {
+        case '<':
+            fputs("&lt;", o);
+            break;
+        case '>':
+            fputs("&gt;", o);
+            break;
+        case '&':
+            fputs("&amp;", o);
+            break;
+        case '"':
+            fputs("&quot;", o);
+            break;
+        default:
+            if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) {
+                fprintf(o, "\\x%02X", b);
+            } else {
+                fputc(b, o);
+            }
+        }
+    }
+}
+
+int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_name) {
+    memset(r, 0, sizeof *r);
+    r->format = format;
+    r->out = out;
+    snprintf(r->impl_name, sizeof r->impl_name, "%s", impl_name);
+    if (format == QC_FORMAT_JSON) {
+        r->doc = json_pack("{s:s, s:[]}", "implementation", impl_name, "failures");
+        return r->doc ? 0 : -1;
+    }
+    if (format == QC_FORMAT_JUNIT) {
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qshcheck ", out);
+        write_xml(out, impl_name, strlen(impl_name));
+        fputs("\">\n", out);
+    }
+    if (format == QC_FORMAT_TAP) {
+        fputs("TAP version 13\n", out);
+    }
+    return 0;
+}
+
+void qc_report_file_begin(qc_report *r, const char *file_stem) {
+    if (r->format == QC_FORMAT_JUNIT) {
+        r->suite = open_memstream(&r->suite_buf, &r->suite_len);
+        r->suite_name = file_stem;
+        r->suite_tests = r->suite_failures = r->suite_skipped = 0;
+    }
+}
+
+/* What a failing verdict says: its own reason, or that a listed failure passes. */
+static const char *verdict_why(const qc_verdict *v) {
+    return v->kind == QC_XPASS ? "listed as an expected failure, but passes" : v->why;
+}
+
+static void text_field(FILE *out, const char *label, const char *s, size_t n) {
+    fprintf(out, " %s=\"", label);
+    qc_write_escaped(out, s, n, n);
+    fputc('"', out);
+}
+
+/* The failure in words: what `run` prints for people, and the body of a JUnit failure. */
+static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, const qc_verdict *v) {
+    size_t i;
+    json_t *flag;
+    fprintf(o, "  comment: %.*s\n  flags:  ", (int)c->comment.n, c->comment.p);
+    json_array_foreach(c->flags, i, flag) {
+        fprintf(o, " %s", json_string_value(flag));
+    }
+    fputs("\n  input:   ", o);
+    if (c->is_token) {
+        fprintf(o, " kind=%.*s now=%lld leeway=%lld", (int)c->kind.n, c->kind.p, c->now, c->leeway);
+        if (c->has_authorization) {
+            text_field(o, "authorization", c->authorization.p, c->authorization.n);
+        }
+    }
+    text_field(o, "method", c->method.p, c->method.n);
+    text_field(o, "target", c->target.p, c->target.n);
+    if (c->base_url.n) {
+        text_field(o, "baseUrl", c->base_url.p, c->base_url.n);
+    }
+    fprintf(o, " profile=%.*s", (int)c->profile.n, c->profile.p);
+    if (c->has_body) {
+        text_field(o, "body", c->body.p, c->body.n);
+        text_field(o, "contentType", c->content_type.p, c->content_type.n);
+    }
+    fputc('\n', o);
+    if (c->result == QC_INVALID) {
+        fprintf(o, "  expected: rejected with %.*s\n", (int)c->status.n, c->status.p);
+    } else if (c->is_token) {
+        fputs("  expected: valid\n", o);
+    } else {
+        fputs("  expected: ", o);
+        qc_write_escaped(o, c->canonical_request.p, c->canonical_request.n, 0);
+        fprintf(o, "%s\n", c->result == QC_ACCEPTABLE ? "   (acceptable)" : "");
+        if (a->outcome == QC_OUT_OK && a->request == NULL) {
+            fprintf(o, "  expected qsh: %.*s\n", (int)c->qsh.n, c->qsh.p);
+        }
+    }
+    if (v->kind == QC_XPASS) {
+        fprintf(o, "  listed as an expected failure (%s), but it passes\n", v->expect_reason);
+    } else if (c->is_token && a->outcome == QC_OUT_OK) {
+        fputs("  actual:   valid\n", o);
+    } else if (a->outcome == QC_OUT_OK && a->request != NULL) {
+        fputs("  actual:   ", o);
+        size_t col = qc_write_escaped(o, a->request, a->request_len, v->first_diff);
+        fputc('\n', o);
+        if (v->has_diff) {
+            fprintf(o, "            %*s^ first difference at byte %zu\n", (int)col, "",
+                    v->first_diff);
+        }
+    } else if (a->outcome == QC_OUT_OK) {
+        fprintf(o, "  actual qsh:   %s (the implementation gave no canonical request)\n", a->qsh);
+    } else {
+        fprintf(o, "  actual:   %s %s\n",
+                a->outcome == QC_OUT_ERROR ? "rejected with" : "broken:", a->status);
+    }
+}
+
+static void json_failure(qc_report *r, const char *file, const char *key, const qc_case *c,
+                         const qc_answer *a, const qc_verdict *v) {
+    json_t *input = json_pack("{s:s%, s:s%, s:s%, s:s%}", "method", c->method.p, c->method.n,
+                              "target", c->target.p, c->target.n, "baseUrl", c->base_url.p,
+                              c->base_url.n, "profile", c->profile.p, c->profile.n);
+    if (input && c->has_body) {
+        json_object_set_new(input, "body", json_stringn(c->body.p, c->body.n));
+        json_object_set_new(input, "contentType",
+                            json_stringn(c->content_type.p, c->content_type.n));
+    }
+    json_t *expected = json_pack("{s:s}", "result", qc_result_name(c->result));
+    if (expected && c->result == QC_INVALID) {
+        json_object_set_new(expected, "status", json_stringn(c->status.p, c->status.n));
+    } else if (expected && c->is_token) {
+        json_object_set_new(expected, "verdict", json_string("valid"));
+    } else if (expected) {
+        json_object_set_new(expected, "canonicalRequest",
+                            json_stringn(c->canonical_request.p, c->canonical_request.n));
+        json_object_set_new(expected, "qsh", json_stringn(c->qsh.p, c->qsh.n));
+    }
+    json_t *actual;
+    if (a->outcome == QC_OUT_OK) {
+        actual = json_pack("{s:s}", "outcome", "canonical");
+        if (actual && a->request) {
+            json_object_set_new(actual, "canonicalRequest",
+                                json_stringn(a->request, a->request_len));
+        }
+        if (actual && a->has_qsh) {
+            json_object_set_new(actual, "qsh", json_string(a->qsh));
+        }
+    } else {
+        actual = json_pack("{s:s, s:s}", "outcome",
+                           a->outcome == QC_OUT_ERROR ? "rejected" : "broken", "status", a->status);
+    }
+    json_t *f =
+        json_pack("{s:s, s:s, s:I, s:s%, s:O*, s:s, s:s, s:o*, s:o*, s:o*}", "file", file, "key",
+                  key, "tcId", (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags",
+                  c->flags, "verdict", v->kind == QC_XPASS ? "unexpected-pass" : "fail", "why",
+                  verdict_why(v), "input", input, "expected", expected, "actual", actual);
+    if (f && v->has_diff && v->kind == QC_FAIL) {
+        json_object_set_new(f, "firstDifference", json_integer((json_int_t)v->first_diff));
+    }
+    json_array_append_new(json_object_get(r->doc, "failures"), f);
+}
+
+static void junit_case(qc_report *r, const char *key, const qc_case *c, const qc_answer *a,
+                       const qc_verdict *v) {
+    FILE *o = r->suite;
+    if (o == NULL) {
+        return;
+    }
+    r->suite_tests++;
+    fprintf(o, "    <testcase classname=\"%s\" name=\"", r->suite_name);
+    write_xml(o, key, strlen(key));
+    fputs(": ", o);
+    write_xml(o, c->comment.p, c->comment.n);
+    fputs("\" time=\"0\"", o);
+    if (v->kind == QC_PASS) {
+        fputs("/>\n", o);
+        return;
+    }
+    fputs(">\n", o);
+    if (v->kind == QC_SKIP || v->kind == QC_XFAIL) {
+        r->suite_skipped++;
+        fputs("      <skipped message=\"", o);
+        if (v->kind == QC_XFAIL) {
+            fputs("expected failure: ", o);
+            write_xml(o, v->expect_reason, strlen(v->expect_reason));
+        } else {
+            write_xml(o, a->status, strlen(a->status));
+        }
+        fputs("\"/>\n", o);
+    } else {
+        r->suite_failures++;
+        char *body = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&body, &len);
+        if (m != NULL) {
+            describe_failure(m, c, a, v);
+            fclose(m);
+        }
+        fputs("      <failure message=\"", o);
+        write_xml(o, verdict_why(v), strlen(verdict_why(v)));
+        fputs("\" type=\"mismatch\">", o);
+        if (body != NULL) {
+            write_xml(o, body, len);
+        }
+        fputs("</failure>\n", o);
+        free(body);
+    }
+    fputs("    </testcase>\n", o);
+}
+
+static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_answer *a,
+                     const qc_verdict *v) {
+    FILE *o = r->out;
+    r->tap_n++;
+    int ok = v->kind == QC_PASS || v->kind == QC_SKIP;
+    fprintf(o, "%s %zu - %s ", ok ? "ok" : "not ok", r->tap_n, key);
+    for (size_t i = 0; i < c->comment.n; i++) { /* '#' would start a directive */
+        char ch = c->comment.p[i];
+        fputc(ch == '#' || ch == '\n' ? ' ' : ch, o);
+    }
+    if (v->kind == QC_SKIP) {
+        fprintf(o, " # SKIP %s\n", a->status);
+    } else if (v->kind == QC_XFAIL) {
+        fprintf(o, " # TODO expected failure: %s\n", v->expect_reason);
+    } else {
+        fputc('\n', o);
+    }
+    if (v->kind == QC_FAIL || v->kind == QC_XPASS) {
+        fputs("  ---\n  message: \"", o);
+        qc_write_escaped(o, verdict_why(v), strlen(verdict_why(v)), 0);
+        fputs("\"\n  expected: \"", o);
+        if (c->result == QC_INVALID) {
+            qc_write_escaped(o, c->status.p, c->status.n, 0);
+        } else if (c->is_token) {
+            fputs("valid", o);
+        } else {
+            qc_write_escaped(o, c->canonical_request.p, c->canonical_request.n, 0);
+        }
+        fputs("\"\n  actual: \"", o);
+        if (a->outcome == QC_OUT_OK && a->request != NULL) {
+            qc_write_escaped(o, a->request, a->request_len, 0);
+        } else if (a->outcome == QC_OUT_OK) {
+            fputs(a->qsh, o);
+        } else {
+            qc_write_escaped(o, a->status, strlen(a->status), 0);
+        }
+        fputs("\"\n  ...\n", o);
+    }
+}
+
+void qc_report_case(qc_report *r, const char *file, const char *key, const qc_case *c,
+                    const qc_answer *a, const qc_verdict *v) {
+    switch (v->kind) {
+    case QC_PASS:
+        r->passed++;
+        break;
+    case QC_SKIP:
+        r->skipped++;
+        break;
+    case QC_XFAIL:
+        r->xfailed++;
+        break;
+    default:
+        r->failed++;
+    }
+    switch (r->format) {
+    case QC_FORMAT_JUNIT:
+        junit_case(r, key, c, a, v);
+        return;
+    case QC_FORMAT_TAP:
+        tap_case(r, key, c, a, v);
+        return;
+    default:
+        break;
+    }
+    if (v->kind != QC_FAIL && v->kind != QC_XPASS) {
+        return;
+    }
+    if (r->format == QC_FORMAT_JSON) {
+        json_failure(r, file, key, c, a, v);
+        return;
+    }
+    fprintf(r->out, "%s %s tcId %lld: %s\n", v->kind == QC_XPASS ? "XPASS" : "FAIL", file, c->tc_id,
+            verdict_why(v));
+    describe_failure(r->out, c, a, v);
+}
+
+void qc_report_file_end(qc_report *r) {
+    if (r->format != QC_FORMAT_JUNIT || r->suite == NULL) {
+        return;
+    }
+    fclose(r->suite);
+    r->suite = NULL;
+    fprintf(r->out,
+            "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+            "skipped=\"%zu\" time=\"0\">\n",
+            r->suite_name, r->suite_tests, r->suite_failures, r->suite_skipped);
+    fwrite(r->suite_buf, 1, r->suite_len, r->out);
+    fputs("  </testsuite>\n", r->out);
+    free(r->suite_buf);
+    r->suite_buf = NULL;
+}
+
+void qc_report_end(qc_report *r) {
+    FILE *line_out = r->out;
+    switch (r->format) {
+    case QC_FORMAT_JSON:
+        json_object_set_new(r->doc, "passed", json_integer((json_int_t)r->passed));
+        json_object_set_new(r->doc, "failed", json_integer((json_int_t)r->failed));
+        json_object_set_new(r->doc, "skipped", json_integer((json_int_t)r->skipped));
+        json_object_set_new(r->doc, "expectedFailures", json_integer((json_int_t)r->xfailed));
+        json_dumpf(r->doc, r->out, JSON_INDENT(2) | JSON_SORT_KEYS);
+        fputc('\n', r->out);
+        json_decref(r->doc);
+        r->doc = NULL;
+        line_out = stderr;
+        break;
+    case QC_FORMAT_JUNIT:
+        fputs("</testsuites>\n", r->out);
+        line_out = stderr;
+        break;
+    case QC_FORMAT_TAP:
+        fprintf(r->out, "1..%zu\n", r->tap_n);
+        line_out = stderr;
+        break;
+    default:
+        break;
+    }
+    if (r->xfailed) {
+        fprintf(line_out, "%zu expected failures\n", r->xfailed);
+    }
+    fprintf(line_out, "%zu passed, %zu failed", r->passed, r->failed);
+    if (r->skipped) {
+        fprintf(line_out, ", %zu skipped", r->skipped);
+    }
+    fputc('\n', line_out);
+}
+
+void qc_report_abandon(qc_report *r) {
+    if (r->suite != NULL) {
+        fclose(r->suite);
+        r->suite = NULL;
+    }
+    free(r->suite_buf);
+    r->suite_buf = NULL;
+    json_decref(r->doc);
+    r->doc = NULL;
+}
