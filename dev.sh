@@ -15,13 +15,25 @@ cd "$(dirname "$0")"
 
 PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
 clang libclang-rt-14-dev llvm zip unzip libxml2-utils python3-jsonschema python3-junitparser
-python3-jira python3-requests python3-jwt libjwt-dev"
+python3-requests"
+
+# The libraries under test, at the exact Debian version their expected-failure lists were made
+# with: an older or newer one is installed over (apt-get install NAME=VERSION), since a
+# different version changes what the library gets wrong.
+PINNED="python3-jira=3.4.1-1 python3-jwt=2.6.0-1+deb12u1 libjwt-dev=1.10.2-1+deb12u1
+libjwt0=1.10.2-1+deb12u1"
 
 install_missing() {
     missing=""
     for p in $PACKAGES; do
         if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
             missing="$missing $p"
+        fi
+    done
+    for pv in $PINNED; do
+        p=${pv%%=*} v=${pv#*=}
+        if [ "$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null)" != "install ok installed $v" ]; then
+            missing="$missing $pv"
         fi
     done
     # Node.js runs the adapters of npm libraries; a machine that has it already keeps its own.
@@ -33,7 +45,7 @@ install_missing() {
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
         # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends --allow-downgrades $missing
     fi
     # The npm libraries under test, pinned by the lock file.
     lock=harness/adapters/node/package-lock.json
