@@ -1,4 +1,4 @@
-/* Shared pieces of the qshcheck command line: exit codes, option parsing. */
+/* Shared pieces of the qshcheck command line: exit codes, usage errors, the commands. */
 #ifndef QC_CLI_H
 #define QC_CLI_H
 
@@ -12,10 +12,6 @@ enum {
     QC_EXIT_USAGE = 2, /* bad arguments, or a request the rules cannot canonicalize */
     QC_EXIT_IO = 3     /* a file cannot be read or loaded, or an implementation cannot start */
 };
-
-/* Matches argv[*i] against "--name" or "--name=value". Returns 0 when it does not match, 1 when
- * it does (value in *val, *i advanced past a separate value), -1 when the value is missing. */
-int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
 /* Prints "qshcheck: <msg>" and the command's usage on stderr; returns QC_EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

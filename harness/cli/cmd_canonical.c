@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "qsh/qsh.h"
 #include "corpus/request.h"
 
@@ -34,41 +35,18 @@ int cmd_canonical(int argc, char **argv, int want_qsh) {
     const char *usage = want_qsh ? usage_qsh : usage_canonical;
     const char *base_url = "", *profile = "server", *body = NULL, *content_type = NULL;
     const char *pos[2];
-    int npos = 0, only_pos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        int r = 0;
-        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-            fputs(usage, stdout);
-            return QC_EXIT_OK;
-        }
-        if (!only_pos && strcmp(a, "--") == 0) {
-            only_pos = 1;
-            continue;
-        }
-        if (!only_pos && a[0] == '-' && a[1] == '-') {
-            if ((r = cli_opt(argc, argv, &i, "base-url", &v)) == 1) {
-                base_url = v;
-            } else if (r == 0 && (r = cli_opt(argc, argv, &i, "profile", &v)) == 1) {
-                profile = v;
-            } else if (r == 0 && (r = cli_opt(argc, argv, &i, "body", &v)) == 1) {
-                body = v;
-            } else if (r == 0 && (r = cli_opt(argc, argv, &i, "content-type", &v)) == 1) {
-                content_type = v;
-            }
-            if (r == -1) {
-                return cli_usage_error(usage, "option %s needs a value", a);
-            }
-            if (r == 0) {
-                return cli_usage_error(usage, "unknown option %s", a);
-            }
-            continue;
-        }
-        if (npos == 2) {
-            return cli_usage_error(usage, "unexpected argument '%s'", a);
-        }
-        pos[npos++] = a;
+    const cli_option opts[] = {
+        {"base-url", CLI_STRING, &base_url, 0, 0, NULL},
+        {"profile", CLI_STRING, &profile, 0, 0, NULL},
+        {"body", CLI_STRING, &body, 0, 0, NULL},
+        {"content-type", CLI_STRING, &content_type, 0, 0, NULL},
+    };
+    cli_spec spec = {usage, opts, sizeof opts / sizeof opts[0], pos, 2, 0};
+    int pr = cli_parse(argc, argv, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
+    size_t npos = spec.npos;
     if (npos != 2) {
         return cli_usage_error(usage, "expected METHOD and TARGET");
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "corpus/parts.h"
 #include "mistakes/explain.h"
 #include "impl/impl.h"
@@ -253,53 +254,26 @@ static void print_json(const qc_ways *ws, const qsh_request *req, const value *v
 typedef struct dopts {
     const char *base_url, *profile, *body, *content_type, *expected, *claimed, *message, *token;
     const char *pos[2];
-    int npos, as_json;
+    size_t npos;
+    int as_json;
 } dopts;
 
 static int parse(int argc, char **argv, dopts *o) {
-    struct {
-        const char *name;
-        const char **dst;
-    } opts[] = {{"base-url", &o->base_url}, {"profile", &o->profile},
-                {"body", &o->body},         {"content-type", &o->content_type},
-                {"expected", &o->expected}, {"claimed", &o->claimed},
-                {"message", &o->message},   {"token", &o->token}};
-    int only_pos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-            fputs(usage, stdout);
-            return 1;
-        }
-        if (!only_pos && strcmp(a, "--") == 0) {
-            only_pos = 1;
-            continue;
-        }
-        if (!only_pos && strcmp(a, "--json") == 0) {
-            o->as_json = 1;
-            continue;
-        }
-        if (!only_pos && a[0] == '-' && a[1] == '-') {
-            int r = 0;
-            for (size_t k = 0; k < sizeof opts / sizeof opts[0] && r == 0; k++) {
-                if ((r = cli_opt(argc, argv, &i, opts[k].name, &v)) == 1) {
-                    *opts[k].dst = v;
-                }
-            }
-            if (r == -1) {
-                return -cli_usage_error(usage, "option %s needs a value", a);
-            }
-            if (r == 0) {
-                return -cli_usage_error(usage, "unknown option %s", a);
-            }
-            continue;
-        }
-        if (o->npos == 2) {
-            return -cli_usage_error(usage, "unexpected argument '%s'", a);
-        }
-        o->pos[o->npos++] = a;
-    }
-    return 0;
+    const cli_option opts[] = {
+        {"base-url", CLI_STRING, &o->base_url, 0, 0, NULL},
+        {"profile", CLI_STRING, &o->profile, 0, 0, NULL},
+        {"body", CLI_STRING, &o->body, 0, 0, NULL},
+        {"content-type", CLI_STRING, &o->content_type, 0, 0, NULL},
+        {"expected", CLI_STRING, &o->expected, 0, 0, NULL},
+        {"claimed", CLI_STRING, &o->claimed, 0, 0, NULL},
+        {"message", CLI_STRING, &o->message, 0, 0, NULL},
+        {"token", CLI_STRING, &o->token, 0, 0, NULL},
+        {"json", CLI_FLAG, &o->as_json, 0, 0, NULL},
+    };
+    cli_spec spec = {usage, opts, sizeof opts / sizeof opts[0], o->pos, 2, 0};
+    int r = cli_parse(argc, argv, &spec);
+    o->npos = spec.npos;
+    return r;
 }
 
 int cmd_diagnose(int argc, char **argv) {
@@ -308,8 +282,8 @@ int cmd_diagnose(int argc, char **argv) {
     o.base_url = "";
     o.profile = "both";
     int pr = parse(argc, argv, &o);
-    if (pr != 0) {
-        return pr > 0 ? QC_EXIT_OK : -pr;
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
     if (o.npos != 2) {
         return cli_usage_error(usage, "expected METHOD and TARGET");

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "corpus/parts.h"
 #include "mistakes/explain.h"
 #include "fuzzdiff/grammar.h"
@@ -333,71 +334,33 @@ static int write_vectors(fd_run *r, const char *dir, unsigned long long seed, ch
 }
 
 typedef struct fd_opts {
-    const char *exec, *plugin, *out;
+    const char *out;
     double seconds;
-    unsigned long long cases, seed;
+    long long cases;
+    unsigned long long seed;
     int server_only;
-    qc_exec_options exec_opt;
+    cli_impl_choice impl;
 } fd_opts;
 
-static int number(const char *v, double max, double *out) {
-    char *end;
-    errno = 0;
-    *out = strtod(v, &end);
-    return *v != '\0' && *end == '\0' && errno == 0 && *out >= 0 && *out <= max ? 0 : -1;
-}
-
 static int parse(int argc, char **argv, fd_opts *o) {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        double d;
-        int r;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage, stdout);
-            return 1;
-        }
-        if (strcmp(a, "--hide-stderr") == 0 || strcmp(a, "--server-only") == 0) {
-            *(a[2] == 'h' ? &o->exec_opt.quiet_stderr : &o->server_only) = 1;
-            continue;
-        }
-        if ((r = cli_opt(argc, argv, &i, "exec", &v)) == 1) {
-            o->exec = v;
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "plugin", &v)) == 1) {
-            o->plugin = v;
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "out", &v)) == 1) {
-            o->out = v;
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "seconds", &v)) == 1) {
-            if (number(v, 1e7, &o->seconds) != 0 || o->seconds <= 0) {
-                return -cli_usage_error(usage, "--seconds needs a positive number");
-            }
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "cases", &v)) == 1) {
-            if (number(v, 1e12, &d) != 0 || d < 1 || d != (double)(unsigned long long)d) {
-                return -cli_usage_error(usage, "--cases needs a whole number from 1");
-            }
-            o->cases = (unsigned long long)d;
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "seed", &v)) == 1) {
-            char *end;
-            errno = 0;
-            o->seed = strtoull(v, &end, 10);
-            if (*v == '\0' || *v == '-' || *end != '\0' || errno != 0) {
-                return -cli_usage_error(usage, "--seed needs a whole number");
-            }
-        } else if (r == 0 && (r = cli_opt(argc, argv, &i, "timeout", &v)) == 1) {
-            if (number(v, 86400, &o->exec_opt.timeout) != 0 || o->exec_opt.timeout <= 0) {
-                return -cli_usage_error(usage, "--timeout needs seconds between 0 and 86400");
-            }
-        }
-        if (r == -1) {
-            return -cli_usage_error(usage, "option %s needs a value", a);
-        }
-        if (r == 0) {
-            return -cli_usage_error(usage, "unexpected argument '%s'", a);
-        }
+    const cli_option opts[] = {
+        CLI_IMPL_OPTIONS(&o->impl),
+        {"out", CLI_STRING, &o->out, 0, 0, NULL},
+        {"seconds", CLI_SECONDS, &o->seconds, 0, 1e7, "a positive number of seconds"},
+        {"cases", CLI_INTEGER, &o->cases, 1, 1e12, "a whole number from 1"},
+        {"seed", CLI_U64, &o->seed, 0, 0, "a whole number"},
+        {"server-only", CLI_FLAG, &o->server_only, 0, 0, NULL},
+    };
+    cli_spec spec = {usage, opts, sizeof opts / sizeof opts[0], NULL, 0, 0};
+    int r = cli_parse(argc, argv, &spec);
+    if (r != CLI_PARSED) {
+        return r;
     }
-    if ((o->exec == NULL) == (o->plugin == NULL)) {
-        return -cli_usage_error(usage, "give one of --exec and --plugin");
+    if ((o->impl.exec == NULL) == (o->impl.plugin == NULL)) {
+        cli_usage_error(usage, "give one of --exec and --plugin");
+        return CLI_BAD;
     }
-    return 0;
+    return CLI_PARSED;
 }
 
 static int same_verdict(const fd_verdict *a, const fd_verdict *b) {
@@ -512,12 +475,12 @@ static void count_findings(fd_run *r) {
 int cmd_fuzz_diff(int argc, char **argv) {
     fd_opts o;
     memset(&o, 0, sizeof o);
-    qc_exec_options_default(&o.exec_opt);
+    qc_exec_options_default(&o.impl.exec_opt);
     o.seconds = 60;
     o.seed = 1;
     int pr = parse(argc, argv, &o);
-    if (pr != 0) {
-        return pr > 0 ? QC_EXIT_OK : -pr;
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
     fd_run *r = calloc(1, sizeof *r);
     fg_case *cases = malloc(STEPS * sizeof *cases);
@@ -532,17 +495,17 @@ int cmd_fuzz_diff(int argc, char **argv) {
         fputs("qshcheck: out of memory\n", stderr);
         goto done;
     }
-    if (qc_impl_open(&r->impl, o.exec, o.plugin, &o.exec_opt) != 0) {
+    if (qc_impl_open(&r->impl, o.impl.exec, o.impl.plugin, &o.impl.exec_opt) != 0) {
         goto done;
     }
     fg_rng rng;
     fg_rng_seed(&rng, o.seed);
     double start = now_s(), deadline = start + o.seconds;
     unsigned long long sent = 0, skipped = 0, disagreed = 0;
-    while ((o.cases == 0 || sent < o.cases) && now_s() < deadline) {
+    while ((o.cases == 0 || sent < (unsigned long long)o.cases) && now_s() < deadline) {
         size_t n = BATCH;
-        if (o.cases != 0 && o.cases - sent < n) {
-            n = (size_t)(o.cases - sent);
+        if (o.cases != 0 && (unsigned long long)o.cases - sent < n) {
+            n = (size_t)((unsigned long long)o.cases - sent);
         }
         for (size_t i = 0; i < n; i++) {
             fg_generate(&rng, !o.server_only, &reqs[i]);

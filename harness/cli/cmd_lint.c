@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "corpus/files.h"
 #include "qsh/qsh.h"
 #include "corpus/schema.h"
@@ -149,18 +150,14 @@ static void check_file(lint_state *s, qsh_ctx *ctx, json_t *root) {
 }
 
 int cmd_lint(int argc, char **argv) {
-    char **files = argv + 1;
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return QC_EXIT_OK;
-        }
-        if (argv[i][0] == '-') {
-            return cli_usage_error(usage, "unknown option %s", argv[i]);
-        }
-        files[nfiles++] = argv[i];
+    /* The file arguments, compacted into argv's own slots. */
+    cli_spec spec = {usage, NULL, 0, (const char **)argv + 1, (size_t)argc, 0};
+    int pr = cli_parse(argc, argv, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
+    char **files = argv + 1;
+    int nfiles = (int)spec.npos;
     char err[1024];
     qc_files list;
     if (qc_files_expand(files, nfiles, &list, err, sizeof err) != 0) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "mistakes/catalogue.h"
 
 static const char usage[] =
@@ -14,15 +15,11 @@ static const char usage[] =
 
 int cmd_mistakes(int argc, char **argv) {
     int as_json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return QC_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--json") != 0) {
-            return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
-        }
-        as_json = 1;
+    const cli_option opts[] = {{"json", CLI_FLAG, &as_json, 0, 0, NULL}};
+    cli_spec spec = {usage, opts, 1, NULL, 0, 0};
+    int pr = cli_parse(argc, argv, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
     if (as_json) {
         json_t *arr = json_array();

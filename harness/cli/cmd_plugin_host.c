@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "protocol/messages.h"
 #include "qshcheck/plugin.h"
 #include "protocol/serve_loop.h"
@@ -139,14 +140,20 @@ static json_t *plugin_operations(void *ud) {
 }
 
 int cmd_plugin_host(int argc, char **argv) {
-    if (argc != 2 || argv[1][0] == '-') {
-        fputs("usage: qshcheck plugin-host LIB.so   (started by `qshcheck run --plugin`)\n",
-              argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-        return argc == 2 && strcmp(argv[1], "--help") == 0 ? QC_EXIT_OK : QC_EXIT_USAGE;
+    static const char usage[] =
+        "usage: qshcheck plugin-host LIB.so   (started by `qshcheck run --plugin`)\n";
+    const char *lib = NULL;
+    cli_spec spec = {usage, NULL, 0, &lib, 1, 0};
+    int pr = cli_parse(argc, argv, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
-    void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+        return cli_usage_error(usage, "give the plugin LIB.so");
+    }
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {
-        fprintf(stderr, "qshcheck plugin-host: cannot load %s: %s\n", argv[1], dlerror());
+        fprintf(stderr, "qshcheck plugin-host: cannot load %s: %s\n", lib, dlerror());
         return QC_EXIT_IO;
     }
     qshcheck_plugin_v1_fn fn;
@@ -155,7 +162,7 @@ int cmd_plugin_host(int argc, char **argv) {
     if (pl == NULL || pl->abi_version != QSHCHECK_PLUGIN_ABI ||
         pl->struct_size < QSHCHECK_PLUGIN_V1_MIN_SIZE || pl->name == NULL) {
         fprintf(stderr, "qshcheck plugin-host: %s has no %s, or a table of another ABI (want %u)\n",
-                argv[1], QSHCHECK_PLUGIN_SYMBOL, QSHCHECK_PLUGIN_ABI);
+                lib, QSHCHECK_PLUGIN_SYMBOL, QSHCHECK_PLUGIN_ABI);
         return QC_EXIT_IO;
     }
     qc_server srv = {"plugin-host", (void *)pl,        pl->name,

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "corpus/files.h"
 #include "judge/expect.h"
 #include "impl/impl.h"
@@ -19,10 +20,9 @@ static const char usage[] =
     "Runs vector files (default: the bundled corpus) against an implementation: the built-in\n"
     "reference, a program speaking the line protocol of harness/protocol/PROTOCOL.md\n"
     "(--exec, run through sh -c), or a C plugin (--plugin, see\n"
-    "harness/include/qshcheck/plugin.h). Each failure shows its tcId, the input, and the expected "
-    "and\n"
-    "actual canonical requests with a mark where they first differ. The last line is\n"
-    "\"N passed, N failed\".\n"
+    "harness/include/qshcheck/plugin.h). Each failure shows its tcId, the input, and the\n"
+    "expected and actual canonical requests with a mark where they first differ. The last\n"
+    "line is \"N passed, N failed\".\n"
     "\n"
     "  --format F               text (default), json, junit (JUnit XML) or tap (TAP 13); all\n"
     "                           but text write the document alone on stdout\n"
@@ -65,12 +65,12 @@ static void flags_text(const qc_case *c, char *out, size_t cap) {
 
 typedef struct run_options {
     qc_format format;
-    const char *exec, *plugin, *expected;
-    qc_exec_options exec_opt;
+    const char *expected;
+    cli_impl_choice impl;
 } run_options;
 
 static int setup_impl(const run_options *o, qc_impl *impl) {
-    return qc_impl_open(impl, o->exec, o->plugin, &o->exec_opt);
+    return qc_impl_open(impl, o->impl.exec, o->impl.plugin, &o->impl.exec_opt);
 }
 
 /* Runs one file's cases and reports them. -1 when the file cannot be loaded. */
@@ -125,65 +125,44 @@ static int run_file(const char *path, qc_impl *impl, int strict, qc_expect *expe
     return 0;
 }
 
-static int parse_args(int argc, char **argv, run_options *o, char **files, int *nfiles) {
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 1;
-        }
-        if (strcmp(argv[i], "--hide-stderr") == 0) {
-            o->exec_opt.quiet_stderr = 1;
-            continue;
-        }
-        const char *names[] = {"format", "exec", "plugin", "expected-failures", "timeout"};
-        size_t k;
-        for (k = 0, r = 0; k < 5 && (r = cli_opt(argc, argv, &i, names[k], &v)) == 0; k++) {
-        }
-        if (r < 0) {
-            return -cli_usage_error(usage, "%s needs a value", argv[i]);
-        }
-        if (r == 0) {
-            if (argv[i][0] == '-') {
-                return -cli_usage_error(usage, "unknown option %s", argv[i]);
-            }
-            files[(*nfiles)++] = argv[i]; /* compacts the positional arguments in place */
-            continue;
-        }
-        if (k == 0 && qc_format_parse(v, &o->format) != 0) {
-            return -cli_usage_error(usage, "unknown format '%s' (text, json, junit, tap)", v);
-        }
-        if (k == 1) {
-            o->exec = v;
-        } else if (k == 2) {
-            o->plugin = v;
-        } else if (k == 3) {
-            o->expected = v;
-        } else if (k == 4) {
-            char *end;
-            o->exec_opt.timeout = strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || !(o->exec_opt.timeout > 0) ||
-                o->exec_opt.timeout > 86400) {
-                return -cli_usage_error(usage, "--timeout needs seconds between 0 and 86400");
-            }
-        }
+static int parse_args(int argc, char **argv, run_options *o, cli_spec *spec) {
+    const char *format = NULL;
+    const cli_option opts[] = {
+        CLI_IMPL_OPTIONS(&o->impl),
+        {"format", CLI_STRING, &format, 0, 0, NULL},
+        {"expected-failures", CLI_STRING, &o->expected, 0, 0, NULL},
+    };
+    spec->usage = usage;
+    spec->opts = opts;
+    spec->nopts = sizeof opts / sizeof opts[0];
+    int r = cli_parse(argc, argv, spec);
+    if (r != CLI_PARSED) {
+        return r;
     }
-    if (o->exec != NULL && o->plugin != NULL) {
-        return -cli_usage_error(usage, "--exec and --plugin exclude each other");
+    if (format != NULL && qc_format_parse(format, &o->format) != 0) {
+        cli_usage_error(usage, "unknown format '%s' (text, json, junit, tap)", format);
+        return CLI_BAD;
     }
-    return 0;
+    if (o->impl.exec != NULL && o->impl.plugin != NULL) {
+        cli_usage_error(usage, "--exec and --plugin exclude each other");
+        return CLI_BAD;
+    }
+    return CLI_PARSED;
 }
 
 int cmd_run(int argc, char **argv) {
-    run_options o = {QC_FORMAT_TEXT, NULL, NULL, NULL, {0}};
-    qc_exec_options_default(&o.exec_opt);
-    char **files = argv + 1;
-    int nfiles = 0;
-    int pr = parse_args(argc, argv, &o, files, &nfiles);
-    if (pr != 0) {
-        return pr > 0 ? QC_EXIT_OK : -pr;
+    run_options o;
+    memset(&o, 0, sizeof o);
+    o.format = QC_FORMAT_TEXT;
+    qc_exec_options_default(&o.impl.exec_opt);
+    /* The file arguments, compacted into argv's own slots. */
+    cli_spec spec = {.pos = (const char **)argv + 1, .max_pos = (size_t)argc};
+    int pr = parse_args(argc, argv, &o, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
+    char **files = argv + 1;
+    int nfiles = (int)spec.npos;
     char err[1024];
     qc_files list;
     qc_expect expect, *exp = NULL;
@@ -209,7 +188,7 @@ int cmd_run(int argc, char **argv) {
         }
         return QC_EXIT_IO;
     }
-    int strict = o.exec == NULL && o.plugin == NULL;
+    int strict = o.impl.exec == NULL && o.impl.plugin == NULL;
     char impl_label[200];
     snprintf(impl_label, sizeof impl_label, "%s%s%s", impl.name, impl.version[0] ? " " : "",
              impl.version);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "mistakes/catalogue.h"
 #include "corpus/request.h"
 #include "protocol/serve_loop.h"
@@ -15,8 +16,8 @@ static const char usage[] =
     "\n"
     "Answers the line protocol of harness/protocol/PROTOCOL.md on stdin and stdout\n"
     "(operations canonical and qsh) as a library making the named mistakes would\n"
-    "(`qshcheck mistakes` lists them). Try: qshcheck run --exec 'qshcheck serve --mistakes "
-    "SpaceAsPlus'\n";
+    "(`qshcheck mistakes` lists them). From the root of a build, try:\n"
+    "  build/bin/qshcheck run --exec 'build/bin/qshcheck serve --mistakes SpaceAsPlus'\n";
 
 typedef struct serve_state {
     uint64_t mask;
@@ -78,20 +79,11 @@ static json_t *serve_operations(void *ud) {
 
 int cmd_serve(int argc, char **argv) {
     const char *list = "";
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return QC_EXIT_OK;
-        }
-        if ((r = cli_opt(argc, argv, &i, "mistakes", &v)) == 1) {
-            list = v;
-        } else if (r == -1) {
-            return cli_usage_error(usage, "option %s needs a value", argv[i]);
-        } else {
-            return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
-        }
+    const cli_option opts[] = {{"mistakes", CLI_STRING, &list, 0, 0, NULL}};
+    cli_spec spec = {usage, opts, 1, NULL, 0, 0};
+    int pr = cli_parse(argc, argv, &spec);
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
     serve_state s = {0, NULL};
     char err[160], name[160];

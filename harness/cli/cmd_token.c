@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/token_decode.h"
 #include "qsh/qsh.h"
 #include "corpus/request.h"
@@ -42,58 +43,30 @@ typedef struct opts {
     int npos;
 } opts;
 
-static int parse_ll(const char *s, long long lo, long long hi, long long *out) {
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < lo || v > hi) {
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int parse_opts(int argc, char **argv, opts *o) {
-    static const char *names[] = {
-        "secret", "public-key", "iss",        "aud",     "sub", "kind", "base-url", "profile",
-        "header", "audience",   "client-key", "context", "qsh", "ttl",  "now",      "leeway"};
-    const char **slots[] = {&o->secret,     &o->public_key, &o->iss,     &o->aud,    &o->sub,
-                            &o->kind,       &o->base_url,   &o->profile, &o->header, &o->audience,
-                            &o->client_key, &o->context,    &o->qsh};
-    for (int i = 2; i < argc; i++) {
-        const char *v = NULL;
-        int r = 0;
-        size_t k;
-        if (strcmp(argv[i], "--help") == 0) {
-            fputs(usage, stdout);
-            return 1;
-        }
-        for (k = 0; k < sizeof names / sizeof names[0]; k++) {
-            if ((r = cli_opt(argc, argv, &i, names[k], &v)) != 0) {
-                break;
-            }
-        }
-        if (r < 0) {
-            return -cli_usage_error(usage, "%s needs a value", argv[i]);
-        }
-        if (r == 0) {
-            if (argv[i][0] == '-' && argv[i][1] == '-') {
-                return -cli_usage_error(usage, "unknown option %s", argv[i]);
-            }
-            if (o->npos == 2) {
-                return -cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
-            }
-            o->pos[o->npos++] = argv[i];
-            continue;
-        }
-        if (k < sizeof slots / sizeof slots[0]) {
-            *slots[k] = v;
-        } else if ((k == 13 && parse_ll(v, 1, 86400LL * 366, &o->ttl) != 0) ||
-                   (k == 14 && parse_ll(v, 0, 253402300799LL, &o->now) != 0) ||
-                   (k == 15 && parse_ll(v, 0, 86400, &o->leeway) != 0)) {
-            return -cli_usage_error(usage, "--%s: '%s' is not a number in range", names[k], v);
-        }
-    }
-    return 0;
+    const cli_option table[] = {
+        {"secret", CLI_STRING, &o->secret, 0, 0, NULL},
+        {"public-key", CLI_STRING, &o->public_key, 0, 0, NULL},
+        {"iss", CLI_STRING, &o->iss, 0, 0, NULL},
+        {"aud", CLI_STRING, &o->aud, 0, 0, NULL},
+        {"sub", CLI_STRING, &o->sub, 0, 0, NULL},
+        {"kind", CLI_STRING, &o->kind, 0, 0, NULL},
+        {"base-url", CLI_STRING, &o->base_url, 0, 0, NULL},
+        {"profile", CLI_STRING, &o->profile, 0, 0, NULL},
+        {"header", CLI_STRING, &o->header, 0, 0, NULL},
+        {"audience", CLI_STRING, &o->audience, 0, 0, NULL},
+        {"client-key", CLI_STRING, &o->client_key, 0, 0, NULL},
+        {"context", CLI_STRING, &o->context, 0, 0, NULL},
+        {"qsh", CLI_STRING, &o->qsh, 0, 0, NULL},
+        {"ttl", CLI_INTEGER, &o->ttl, 1, 86400.0 * 366, "whole seconds from 1 to 31622400"},
+        {"now", CLI_INTEGER, &o->now, 0, 253402300799.0, "a time in whole seconds since 1970"},
+        {"leeway", CLI_INTEGER, &o->leeway, 0, 86400, "whole seconds from 0 to 86400"},
+    };
+    /* argv[0] is the subcommand (sign, verify, decode); its options follow. */
+    cli_spec spec = {usage, table, sizeof table / sizeof table[0], o->pos, 2, 0};
+    int r = cli_parse(argc - 1, argv + 1, &spec);
+    o->npos = (int)spec.npos;
+    return r;
 }
 
 static int fill_request(const opts *o, const char *dflt_profile, qsh_request *r) {
@@ -315,8 +288,8 @@ int cmd_token(int argc, char **argv) {
     o.ttl = 180;
     o.now = (long long)time(NULL);
     int pr = parse_opts(argc, argv, &o);
-    if (pr != 0) {
-        return pr > 0 ? QC_EXIT_OK : -pr;
+    if (pr != CLI_PARSED) {
+        return cli_parse_exit(pr);
     }
     if (strcmp(argv[1], "decode") == 0) {
         return token_decode(&o);
