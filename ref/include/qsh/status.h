@@ -2,7 +2,7 @@
  *
  * Every value is explicitly numbered so that numbers stay stable across releases; every value
  * has a name (the identifier as a string, used in vectors and reports) and a one-line message,
- * both from the single table in ref/src/status.c. */
+ * all three from the one list QSH_STATUS_LIST below. */
 #ifndef QSH_STATUS_H
 #define QSH_STATUS_H
 
@@ -21,74 +21,143 @@ extern "C" {
 #define QSH_MUST_USE
 #endif
 
+/* The one list of statuses: X(name, value, message) for each, in numeric order. The enum, the
+ * table of names and messages (ref/src/status.c), qsh_status_all and the test that walks them
+ * are all generated from it, so a status cannot lack a name or a message. Values are explicit
+ * and never reused: they are part of the ABI, and vectors and reports print the names. The
+ * comments say what a message leaves out. */
+#define QSH_STATUS_LIST(X)                                                                         \
+    X(QSH_OK, 0, "success")                                                                        \
+    /* Misuse of the API by the caller. */                                                         \
+    /* a required pointer is NULL (or NULL with a length > 0) */                                   \
+    X(QSH_E_NULL_ARG, 1, "a required pointer argument is NULL")                                    \
+    /* the caller's output buffer cannot hold the result */                                        \
+    X(QSH_E_BUFFER_TOO_SMALL, 2, "the output buffer is too small for the result")                  \
+    /* growing the context's scratch space failed */                                               \
+    X(QSH_E_NO_MEMORY, 3, "out of memory while growing scratch space")                             \
+    /* profile is neither QSH_PROFILE_SERVER nor _PRODUCT */                                       \
+    X(QSH_E_PROFILE_INVALID, 4, "the profile is neither server nor product")                       \
+    /* libcrypto failed to compute SHA-256 */                                                      \
+    X(QSH_E_CRYPTO, 5, "libcrypto failed to compute SHA-256")                                      \
+    /* The method. */                                                                              \
+    X(QSH_E_METHOD_EMPTY, 10, "the method is empty")                                               \
+    /* a byte that is not an RFC 9110 tchar */                                                     \
+    X(QSH_E_METHOD_INVALID, 11, "the method has a byte that is not an HTTP token character")       \
+    /* longer than QSH_MAX_METHOD_LEN */                                                           \
+    X(QSH_E_METHOD_TOO_LONG, 12, "the method is longer than QSH_MAX_METHOD_LEN")                   \
+    /* The request target. */                                                                      \
+    X(QSH_E_TARGET_EMPTY, 20, "the request target is empty")                                       \
+    /* longer than QSH_MAX_TARGET_LEN */                                                           \
+    X(QSH_E_TARGET_TOO_LONG, 21, "the request target is longer than QSH_MAX_TARGET_LEN")           \
+    /* space, control or non-ASCII byte: cannot be on the wire */                                  \
+    X(QSH_E_TARGET_BYTE, 22,                                                                       \
+      "the request target has a space, control or non-ASCII byte; percent-encode it")              \
+    /* '%' not followed by two hex digits */                                                       \
+    X(QSH_E_PERCENT_MALFORMED, 23, "a '%' is not followed by two hex digits")                      \
+    /* decoded bytes are not well-formed UTF-8 */                                                  \
+    X(QSH_E_UTF8_INVALID, 24, "percent-decoded bytes are not well-formed UTF-8")                   \
+    /* absolute URL without host, with userinfo or a bad port */                                   \
+    X(QSH_E_URL_INVALID, 25,                                                                       \
+      "the absolute URL has an empty host, userinfo, or a port that is not 0..65535")              \
+    /* absolute URL whose scheme is not http or https */                                           \
+    X(QSH_E_URL_SCHEME, 26, "the absolute URL's scheme is not http or https")                      \
+    /* absolute URL target on another origin than the base URL */                                  \
+    X(QSH_E_ORIGIN_MISMATCH, 27, "the absolute URL's origin is not the base URL's origin")         \
+    /* The base URL. */                                                                            \
+    /* not an absolute http(s) URL, or has a query or fragment */                                  \
+    X(QSH_E_BASE_URL_INVALID, 30,                                                                  \
+      "the base URL is not an absolute http(s) URL without query and fragment")                    \
+    /* longer than QSH_MAX_BASE_URL_LEN */                                                         \
+    X(QSH_E_BASE_URL_TOO_LONG, 31, "the base URL is longer than QSH_MAX_BASE_URL_LEN")             \
+    /* The body. */                                                                                \
+    /* a form body longer than QSH_MAX_BODY_LEN */                                                 \
+    X(QSH_E_BODY_TOO_LONG, 40, "the form body is longer than QSH_MAX_BODY_LEN")                    \
+    /* a form body with a space, control or non-ASCII byte */                                      \
+    X(QSH_E_BODY_BYTE, 41, "the form body has a space, control or non-ASCII byte")                 \
+    /* Token verification (qsh/token.h), in the order of the checks. The reason code of each * is  \
+     * its name without "QSH_E_": B64_INVALID, SIG_INVALID, ... */                                 \
+    /* kind not a qsh_token_kind, now < 0, leeway not 0..86400, or an install without audience or  \
+     * clientKey */                                                                                \
+    X(QSH_E_KIND_INVALID, 99,                                                                      \
+      "the endpoint kind, clock or leeway is out of range, or an install lacks its audience or "   \
+      "clientKey")                                                                                 \
+    /* no Authorization: JWT header and no jwt parameter */                                        \
+    X(QSH_E_CARRIAGE_MISSING, 100, "no Authorization: JWT header and no jwt query parameter")      \
+    /* both, or the jwt parameter more than once */                                                \
+    X(QSH_E_CARRIAGE_AMBIGUOUS, 101,                                                               \
+      "the token comes both in the header and the query, or the jwt parameter repeats")            \
+    /* an Authorization header that is not "JWT <token>" */                                        \
+    X(QSH_E_CARRIAGE_SCHEME, 102, "the Authorization header is not exactly 'JWT <token>'")         \
+    /* longer than QSH_MAX_TOKEN_LEN */                                                            \
+    X(QSH_E_TOKEN_TOO_LARGE, 103, "the token is longer than QSH_MAX_TOKEN_LEN")                    \
+    /* not exactly three '.'-separated segments */                                                 \
+    X(QSH_E_SEGMENTS, 104, "the token does not have exactly three '.'-separated segments")         \
+    /* not strict unpadded base64url with zero unused bits */                                      \
+    X(QSH_E_B64_INVALID, 105,                                                                      \
+      "a segment is not unpadded base64url with no stray characters and zero unused bits")         \
+    /* header or claims not UTF-8 JSON (or a NUL, a number jansson cannot hold such as 1e400 or    \
+     * 2^63) */                                                                                    \
+    X(QSH_E_JSON_INVALID, 106, "the header or the claims are not valid UTF-8 JSON")                \
+    /* a member name twice in one object */                                                        \
+    X(QSH_E_JSON_DUP_MEMBER, 107, "a JSON object has the same member name twice")                  \
+    /* nested deeper than QSH_MAX_JSON_DEPTH */                                                    \
+    X(QSH_E_JSON_TOO_DEEP, 108, "the JSON nests deeper than QSH_MAX_JSON_DEPTH")                   \
+    /* header or claims not a JSON object */                                                       \
+    X(QSH_E_JSON_NOT_OBJECT, 109, "the header or the claims are not a JSON object")                \
+    /* alg missing, or not exactly the kind's algorithm */                                         \
+    X(QSH_E_ALG_NOT_ALLOWED, 110, "alg is missing or not the algorithm this endpoint allows")      \
+    /* a crit header: no extension is understood */                                                \
+    X(QSH_E_CRIT_UNSUPPORTED, 111,                                                                 \
+      "the header lists critical extensions, none of which is understood")                         \
+    /* kid missing for RS256, or not 1..128 of [A-Za-z0-9._-] */                                   \
+    X(QSH_E_KID_INVALID, 112, "kid is missing or not 1 to 128 characters of A-Z a-z 0-9 . _ -")    \
+    /* no iss string to choose the key by */                                                       \
+    X(QSH_E_ISS_MISSING, 113, "iss is missing or not a string")                                    \
+    /* no shared secret for that iss */                                                            \
+    X(QSH_E_ISS_UNKNOWN, 114, "no shared secret is known for this iss")                            \
+    /* no public key for that kid */                                                               \
+    X(QSH_E_KEY_UNKNOWN, 115, "no public key is known for this kid")                               \
+    /* the key given is not usable (bad PEM, not RSA) */                                           \
+    X(QSH_E_KEY_INVALID, 116, "the key is not usable for this algorithm")                          \
+    /* the signature does not verify */                                                            \
+    X(QSH_E_SIG_INVALID, 117, "the signature does not verify")                                     \
+    X(QSH_E_EXP_MISSING, 118, "exp is missing")                                                    \
+    /* exp not a non-negative integer */                                                           \
+    X(QSH_E_EXP_TYPE, 119, "exp is not a non-negative integer NumericDate")                        \
+    /* now >= exp + leeway */                                                                      \
+    X(QSH_E_EXP_EXPIRED, 120, "the token has expired (now >= exp + leeway)")                       \
+    X(QSH_E_IAT_MISSING, 121, "iat is missing")                                                    \
+    /* iat not a non-negative integer */                                                           \
+    X(QSH_E_IAT_TYPE, 122, "iat is not a non-negative integer NumericDate")                        \
+    /* iat > now + leeway */                                                                       \
+    X(QSH_E_IAT_IN_FUTURE, 123, "iat is in the future (iat > now + leeway)")                       \
+    /* nbf present but not a non-negative integer */                                               \
+    X(QSH_E_NBF_TYPE, 124, "nbf is not a non-negative integer NumericDate")                        \
+    /* nbf > now + leeway */                                                                       \
+    X(QSH_E_NBF_NOT_YET, 125, "the token is not valid yet (nbf > now + leeway)")                   \
+    /* exp <= iat */                                                                               \
+    X(QSH_E_EXP_BEFORE_IAT, 126, "exp is not after iat")                                           \
+    /* an audience is required and absent */                                                       \
+    X(QSH_E_AUD_MISSING, 127, "aud is required here and missing")                                  \
+    /* aud (string or array) does not hold the expected one */                                     \
+    X(QSH_E_AUD_MISMATCH, 128, "aud does not name the expected audience")                          \
+    /* install: iss is not the body's clientKey */                                                 \
+    X(QSH_E_ISS_MISMATCH, 129, "iss is not the clientKey of the install body")                     \
+    X(QSH_E_QSH_MISSING, 130, "qsh is missing")                                                    \
+    /* qsh not 64 lowercase hex digits */                                                          \
+    X(QSH_E_QSH_TYPE, 131, "qsh is not 64 lowercase hex digits")                                   \
+    /* qsh is not the hash of the request */                                                       \
+    X(QSH_E_QSH_MISMATCH, 132, "qsh is not the hash of this request")                              \
+    /* context-qsh on an endpoint that takes no context tokens (CVE-2021-26073, CVE-2021-26074) */ \
+    X(QSH_E_QSH_CONTEXT_NOT_ALLOWED, 133,                                                          \
+      "context-qsh on an endpoint that does not take context tokens")                              \
+    /* the request cannot be canonicalized to check qsh */                                         \
+    X(QSH_E_REQUEST_INVALID, 134, "the request cannot be canonicalized to check qsh")
+
 typedef enum qsh_status {
-    QSH_OK = 0,
-    /* Misuse of the API by the caller. */
-    QSH_E_NULL_ARG = 1,         /* a required pointer is NULL (or NULL with a length > 0) */
-    QSH_E_BUFFER_TOO_SMALL = 2, /* the caller's output buffer cannot hold the result */
-    QSH_E_NO_MEMORY = 3,        /* growing the context's scratch space failed */
-    QSH_E_PROFILE_INVALID = 4,  /* profile is neither QSH_PROFILE_SERVER nor _PRODUCT */
-    QSH_E_CRYPTO = 5,           /* libcrypto failed to compute SHA-256 */
-    /* The method. */
-    QSH_E_METHOD_EMPTY = 10,
-    QSH_E_METHOD_INVALID = 11,  /* a byte that is not an RFC 9110 tchar */
-    QSH_E_METHOD_TOO_LONG = 12, /* longer than QSH_MAX_METHOD_LEN */
-    /* The request target. */
-    QSH_E_TARGET_EMPTY = 20,
-    QSH_E_TARGET_TOO_LONG = 21,   /* longer than QSH_MAX_TARGET_LEN */
-    QSH_E_TARGET_BYTE = 22,       /* space, control or non-ASCII byte: cannot be on the wire */
-    QSH_E_PERCENT_MALFORMED = 23, /* '%' not followed by two hex digits */
-    QSH_E_UTF8_INVALID = 24,      /* decoded bytes are not well-formed UTF-8 */
-    QSH_E_URL_INVALID = 25,       /* absolute URL without host, with userinfo or a bad port */
-    QSH_E_URL_SCHEME = 26,        /* absolute URL whose scheme is not http or https */
-    QSH_E_ORIGIN_MISMATCH = 27,   /* absolute URL target on another origin than the base URL */
-    /* The base URL. */
-    QSH_E_BASE_URL_INVALID = 30,  /* not an absolute http(s) URL, or has a query or fragment */
-    QSH_E_BASE_URL_TOO_LONG = 31, /* longer than QSH_MAX_BASE_URL_LEN */
-    /* The body. */
-    QSH_E_BODY_TOO_LONG = 40, /* a form body longer than QSH_MAX_BODY_LEN */
-    QSH_E_BODY_BYTE = 41,     /* a form body with a space, control or non-ASCII byte */
-    /* Token verification (qsh/token.h), in the order of the checks. The reason code of each
-     * is its name without "QSH_E_": B64_INVALID, SIG_INVALID, ... */
-    QSH_E_KIND_INVALID = 99,      /* kind not a qsh_token_kind, now < 0, leeway not 0..86400, or an
-                                     install without audience or clientKey */
-    QSH_E_CARRIAGE_MISSING = 100, /* no Authorization: JWT header and no jwt parameter */
-    QSH_E_CARRIAGE_AMBIGUOUS = 101, /* both, or the jwt parameter more than once */
-    QSH_E_CARRIAGE_SCHEME = 102,    /* an Authorization header that is not "JWT <token>" */
-    QSH_E_TOKEN_TOO_LARGE = 103,    /* longer than QSH_MAX_TOKEN_LEN */
-    QSH_E_SEGMENTS = 104,           /* not exactly three '.'-separated segments */
-    QSH_E_B64_INVALID = 105,        /* not strict unpadded base64url with zero unused bits */
-    QSH_E_JSON_INVALID = 106,       /* header or claims not UTF-8 JSON (or a NUL, a number
-                                       jansson cannot hold such as 1e400 or 2^63) */
-    QSH_E_JSON_DUP_MEMBER = 107,    /* a member name twice in one object */
-    QSH_E_JSON_TOO_DEEP = 108,      /* nested deeper than QSH_MAX_JSON_DEPTH */
-    QSH_E_JSON_NOT_OBJECT = 109,    /* header or claims not a JSON object */
-    QSH_E_ALG_NOT_ALLOWED = 110,    /* alg missing, or not exactly the kind's algorithm */
-    QSH_E_CRIT_UNSUPPORTED = 111,   /* a crit header: no extension is understood */
-    QSH_E_KID_INVALID = 112,        /* kid missing for RS256, or not 1..128 of [A-Za-z0-9._-] */
-    QSH_E_ISS_MISSING = 113,        /* no iss string to choose the key by */
-    QSH_E_ISS_UNKNOWN = 114,        /* no shared secret for that iss */
-    QSH_E_KEY_UNKNOWN = 115,        /* no public key for that kid */
-    QSH_E_KEY_INVALID = 116,        /* the key given is not usable (bad PEM, not RSA) */
-    QSH_E_SIG_INVALID = 117,        /* the signature does not verify */
-    QSH_E_EXP_MISSING = 118,
-    QSH_E_EXP_TYPE = 119,    /* exp not a non-negative integer */
-    QSH_E_EXP_EXPIRED = 120, /* now >= exp + leeway */
-    QSH_E_IAT_MISSING = 121,
-    QSH_E_IAT_TYPE = 122,       /* iat not a non-negative integer */
-    QSH_E_IAT_IN_FUTURE = 123,  /* iat > now + leeway */
-    QSH_E_NBF_TYPE = 124,       /* nbf present but not a non-negative integer */
-    QSH_E_NBF_NOT_YET = 125,    /* nbf > now + leeway */
-    QSH_E_EXP_BEFORE_IAT = 126, /* exp <= iat */
-    QSH_E_AUD_MISSING = 127,    /* an audience is required and absent */
-    QSH_E_AUD_MISMATCH = 128,   /* aud (string or array) does not hold the expected one */
-    QSH_E_ISS_MISMATCH = 129,   /* install: iss is not the body's clientKey */
-    QSH_E_QSH_MISSING = 130,
-    QSH_E_QSH_TYPE = 131,                /* qsh not 64 lowercase hex digits */
-    QSH_E_QSH_MISMATCH = 132,            /* qsh is not the hash of the request */
-    QSH_E_QSH_CONTEXT_NOT_ALLOWED = 133, /* context-qsh on an endpoint that takes no context
-                                            tokens (CVE-2021-26073, CVE-2021-26074) */
-    QSH_E_REQUEST_INVALID = 134          /* the request cannot be canonicalized to check qsh */
+#define QSH_STATUS_ENUM_ENTRY(name, value, message) name = value,
+    QSH_STATUS_LIST(QSH_STATUS_ENUM_ENTRY)
+#undef QSH_STATUS_ENUM_ENTRY
 } qsh_status;
 
 /* The identifier as a string ("QSH_E_PERCENT_MALFORMED"); never NULL. A value outside the
