@@ -10,8 +10,9 @@ typedef struct vctx {
     qc_schema_report report;
     void *ud;
     int errors;
-    int quiet; /* inside anyOf/oneOf/if: count, do not report */
-    int depth;
+    int quiet;     /* inside anyOf/oneOf/not/if: count, do not report */
+    int depth;     /* sub-schemas being validated, one inside the other */
+    int too_deep;  /* some sub-schema was cut at QC_SCHEMA_MAX_DEPTH */
     long steps;    /* sub-schema visits so far */
     int exhausted; /* the step budget ran out */
 } vctx;
@@ -19,6 +20,9 @@ typedef struct vctx {
 /* A hostile schema (nested anyOf, self-referencing $ref) could make validation exponential;
  * the corpus needs a few ten thousand steps, so a million is a budget, not a constraint. */
 #define QC_SCHEMA_MAX_STEPS 1000000L
+/* Sub-schemas nest (through properties, items, combinators and $ref) at most this deep: the
+ * bundled schemas need 8, and the bound keeps the recursion's stack use small. */
+#define QC_SCHEMA_MAX_DEPTH 64
 
 static int validate(vctx *v, json_t *schema, json_t *inst, const char *where);
 
@@ -86,19 +90,64 @@ static json_t *resolve_ref(vctx *v, const char *ref) {
     return json_object_get(json_object_get(v->root, "$defs"), ref + strlen(prefix));
 }
 
-static void check_pattern(vctx *v, const char *pattern, json_t *inst, const char *where) {
+/* Compiled patterns, kept for the life of the process: a vector file matches the same few
+ * patterns against thousands of strings, and compiling one costs far more than matching it.
+ * Patterns are keyed by their text; once the table is full, further ones are compiled for each
+ * use. (Not thread-safe: validation runs on one thread.) */
+#define QC_SCHEMA_PATTERNS 64
+typedef struct pattern_entry {
+    char *text;
+    int compiled; /* 0: the pattern does not compile */
     regex_t re;
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
-        fail(v, where, "schema pattern '%s' does not compile", pattern);
-        return;
+} pattern_entry;
+static pattern_entry patterns[QC_SCHEMA_PATTERNS];
+static size_t patterns_used;
+
+/* The cached entry of a pattern, or NULL when it is not cached and the table is full. */
+static const pattern_entry *pattern_lookup(const char *text) {
+    for (size_t i = 0; i < patterns_used; i++) {
+        if (strcmp(patterns[i].text, text) == 0) {
+            return &patterns[i];
+        }
     }
+    if (patterns_used == QC_SCHEMA_PATTERNS) {
+        return NULL;
+    }
+    pattern_entry *e = &patterns[patterns_used];
+    e->text = strdup(text);
+    if (e->text == NULL) {
+        return NULL;
+    }
+    e->compiled = regcomp(&e->re, text, REG_EXTENDED | REG_NOSUB) == 0;
+    patterns_used++;
+    return e;
+}
+
+/* 1 when inst matches, 0 when not, -1 when the pattern does not compile. */
+static int pattern_match(const char *pattern, json_t *inst) {
     regmatch_t m[1];
     m[0].rm_so = 0;
     m[0].rm_eo = (regoff_t)json_string_length(inst);
-    if (regexec(&re, json_string_value(inst), 1, m, REG_STARTEND) != 0) {
+    const pattern_entry *e = pattern_lookup(pattern);
+    if (e != NULL) {
+        return e->compiled ? regexec(&e->re, json_string_value(inst), 1, m, REG_STARTEND) == 0 : -1;
+    }
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+        return -1;
+    }
+    int ok = regexec(&re, json_string_value(inst), 1, m, REG_STARTEND) == 0;
+    regfree(&re);
+    return ok;
+}
+
+static void check_pattern(vctx *v, const char *pattern, json_t *inst, const char *where) {
+    int r = pattern_match(pattern, inst);
+    if (r < 0) {
+        fail(v, where, "schema pattern '%s' does not compile", pattern);
+    } else if (r == 0) {
         fail(v, where, "does not match the pattern %s", pattern);
     }
-    regfree(&re);
 }
 
 static void check_object(vctx *v, json_t *schema, json_t *inst, const char *where) {
@@ -185,23 +234,9 @@ static const char *const known_keywords[] = {"$schema",
                                              "else",
                                              "not"};
 
-static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
-    int before = v->errors;
+static void check_keywords_known(vctx *v, json_t *schema, const char *where) {
     const char *kw;
     json_t *arg;
-    if (json_is_true(schema)) {
-        return 0;
-    }
-    if (++v->steps > QC_SCHEMA_MAX_STEPS) {
-        v->exhausted = 1;
-        v->errors++;
-        return 1;
-    }
-    if (!json_is_object(schema) || ++v->depth > 64) {
-        fail(v, where, "schema is not an object or nests too deep%s", "");
-        v->depth--;
-        return v->errors - before;
-    }
     json_object_foreach(schema, kw, arg) {
         size_t k, nk = sizeof known_keywords / sizeof known_keywords[0];
         for (k = 0; k < nk && strcmp(kw, known_keywords[k]) != 0; k++) {
@@ -210,31 +245,42 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
             fail(v, where, "schema keyword '%s' is not supported by this validator", kw);
         }
     }
-    if ((arg = json_object_get(schema, "$ref")) != NULL) {
-        json_t *target = json_is_string(arg) ? resolve_ref(v, json_string_value(arg)) : NULL;
-        if (target == NULL) {
-            fail(v, where, "schema $ref '%s' does not resolve",
-                 json_is_string(arg) ? json_string_value(arg) : "?");
-        } else {
-            validate(v, target, inst, where);
-        }
+}
+
+static void check_ref(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    json_t *arg = json_object_get(schema, "$ref");
+    if (arg == NULL) {
+        return;
     }
-    if ((arg = json_object_get(schema, "type")) != NULL) {
-        int ok = 0;
-        size_t i;
-        json_t *t;
-        if (json_is_string(arg)) {
-            ok = type_matches(json_string_value(arg), inst);
-        }
-        json_array_foreach(arg, i, t) {
-            ok |= json_is_string(t) && type_matches(json_string_value(t), inst);
-        }
-        if (!ok) {
-            fail(v, where, "has the wrong type (%s)", type_name(inst));
-            v->depth--;
-            return v->errors - before; /* the other keywords would only repeat this */
-        }
+    json_t *target = json_is_string(arg) ? resolve_ref(v, json_string_value(arg)) : NULL;
+    if (target == NULL) {
+        fail(v, where, "schema $ref '%s' does not resolve",
+             json_is_string(arg) ? json_string_value(arg) : "?");
+    } else {
+        validate(v, target, inst, where);
     }
+}
+
+/* 1 when inst has a type the schema allows (or the schema names none). */
+static int check_type(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    json_t *arg = json_object_get(schema, "type");
+    if (arg == NULL) {
+        return 1;
+    }
+    int ok = json_is_string(arg) && type_matches(json_string_value(arg), inst);
+    size_t i;
+    json_t *t;
+    json_array_foreach(arg, i, t) {
+        ok |= json_is_string(t) && type_matches(json_string_value(t), inst);
+    }
+    if (!ok) {
+        fail(v, where, "has the wrong type (%s)", type_name(inst));
+    }
+    return ok;
+}
+
+static void check_value(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    json_t *arg;
     if ((arg = json_object_get(schema, "const")) != NULL && !json_equal(arg, inst)) {
         fail(v, where, "is not the constant the schema requires%s", "");
     }
@@ -249,30 +295,40 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
             fail(v, where, "is not one of the allowed values%s", "");
         }
     }
-    if (json_is_string(inst)) {
-        size_t len = utf8_count(json_string_value(inst), json_string_length(inst));
-        json_t *mn = json_object_get(schema, "minLength");
-        json_t *mx = json_object_get(schema, "maxLength");
-        if (json_is_integer(mn) && (json_int_t)len < json_integer_value(mn)) {
-            fail(v, where, "is shorter than minLength%s", "");
-        }
-        if (json_is_integer(mx) && (json_int_t)len > json_integer_value(mx)) {
-            fail(v, where, "is longer than maxLength%s", "");
-        }
-        if ((arg = json_object_get(schema, "pattern")) != NULL && json_is_string(arg)) {
-            check_pattern(v, json_string_value(arg), inst, where);
-        }
-    }
     if (json_is_number(inst) && (arg = json_object_get(schema, "minimum")) != NULL &&
         json_number_value(inst) < json_number_value(arg)) {
         fail(v, where, "is below the minimum%s", "");
     }
-    if (json_is_object(inst)) {
-        check_object(v, schema, inst, where);
+}
+
+static void check_string(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    size_t len = utf8_count(json_string_value(inst), json_string_length(inst));
+    json_t *mn = json_object_get(schema, "minLength");
+    json_t *mx = json_object_get(schema, "maxLength");
+    json_t *arg = json_object_get(schema, "pattern");
+    if (json_is_integer(mn) && (json_int_t)len < json_integer_value(mn)) {
+        fail(v, where, "is shorter than minLength%s", "");
     }
-    if (json_is_array(inst)) {
-        check_array(v, schema, inst, where);
+    if (json_is_integer(mx) && (json_int_t)len > json_integer_value(mx)) {
+        fail(v, where, "is longer than maxLength%s", "");
     }
+    if (json_is_string(arg)) {
+        check_pattern(v, json_string_value(arg), inst, where);
+    }
+}
+
+/* How many of the alternatives in the array arg inst matches. */
+static size_t count_matches(vctx *v, json_t *arg, json_t *inst, const char *where) {
+    size_t i, n = 0;
+    json_t *s;
+    json_array_foreach(arg, i, s) {
+        n += (size_t)matches(v, s, inst, where);
+    }
+    return n;
+}
+
+static void check_combinators(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    json_t *arg;
     if ((arg = json_object_get(schema, "allOf")) != NULL) {
         size_t i;
         json_t *s;
@@ -280,22 +336,15 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
             validate(v, s, inst, where);
         }
     }
-    if ((arg = json_object_get(schema, "anyOf")) != NULL) {
-        size_t i, n = 0;
-        json_t *s;
-        json_array_foreach(arg, i, s) {
-            n += (size_t)matches(v, s, inst, where);
-        }
-        if (n == 0) {
-            fail(v, where, "matches none of the anyOf alternatives%s", "");
-        }
+    if ((arg = json_object_get(schema, "anyOf")) != NULL &&
+        count_matches(v, arg, inst, where) == 0) {
+        fail(v, where, "matches none of the anyOf alternatives%s", "");
     }
     if ((arg = json_object_get(schema, "oneOf")) != NULL) {
-        size_t i, n = 0;
-        json_t *s;
-        json_array_foreach(arg, i, s) {
-            n += (size_t)matches(v, s, inst, where);
-        }
+        size_t n = count_matches(v, arg, inst, where);
+#ifdef QSHCHECK_MUTANT_SCHEMA_ONEOF
+        n = n > 0; /* a planted bug for the fuzz mutation check: oneOf read as anyOf */
+#endif
         if (n != 1) {
             fail(v, where, "does not match exactly one of the oneOf alternatives%s", "");
         }
@@ -309,13 +358,64 @@ static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
             validate(v, branch, inst, where);
         }
     }
+}
+
+/* Counts a visit against the step budget and enters a sub-schema one level deeper. 0 when
+ * it cannot be entered (budget spent, not an object, too deep), with the error counted; the
+ * depth then stays as it was, so that only an entered level is left again. */
+static int enter(vctx *v, json_t *schema, const char *where) {
+    if (++v->steps > QC_SCHEMA_MAX_STEPS) {
+        v->exhausted = 1;
+        v->errors++;
+        return 0;
+    }
+    if (!json_is_object(schema)) {
+        fail(v, where, "schema is not an object%s", "");
+        return 0;
+    }
+    if (v->depth >= QC_SCHEMA_MAX_DEPTH) {
+        v->too_deep = 1;
+        fail(v, where, "sub-schemas nest more than %s deep here", "64");
+        return 0;
+    }
+    v->depth++;
+    return 1;
+}
+
+/* Validates inst against one (sub-)schema: the keywords in turn. Returns the errors found. */
+static int validate(vctx *v, json_t *schema, json_t *inst, const char *where) {
+    int before = v->errors;
+    if (json_is_true(schema)) {
+        return 0;
+    }
+    if (!enter(v, schema, where)) {
+        return v->errors - before;
+    }
+    check_keywords_known(v, schema, where);
+    check_ref(v, schema, inst, where);
+    if (check_type(v, schema, inst, where)) { /* else the other keywords only repeat it */
+        check_value(v, schema, inst, where);
+        if (json_is_string(inst)) {
+            check_string(v, schema, inst, where);
+        }
+        if (json_is_object(inst)) {
+            check_object(v, schema, inst, where);
+        }
+        if (json_is_array(inst)) {
+            check_array(v, schema, inst, where);
+        }
+        check_combinators(v, schema, inst, where);
+    }
     v->depth--;
     return v->errors - before;
 }
 
 int qc_schema_validate(json_t *schema, json_t *inst, qc_schema_report report, void *ud) {
-    vctx v = {schema, report, ud, 0, 0, 0, 0, 0};
+    vctx v = {schema, report, ud, 0, 0, 0, 0, 0, 0};
     validate(&v, schema, inst, "");
+    if (v.too_deep) { /* also when it happened inside anyOf, oneOf, not or if, unreported */
+        report(ud, "/", "validation cut: sub-schemas nest more than 64 deep");
+    }
     if (v.exhausted) {
         report(ud, "/", "validation stopped: the schema needs more than a million steps");
     }
