@@ -15,13 +15,14 @@ cd "$(dirname "$0")"
 
 PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
 clang libclang-rt-14-dev llvm zip unzip libxml2-utils python3-jsonschema python3-junitparser
-python3-requests"
+python3-requests openjdk-17-jdk-headless"
 
 # The libraries under test, at the exact Debian version their expected-failure lists were made
 # with: an older or newer one is installed over (apt-get install NAME=VERSION), since a
 # different version changes what the library gets wrong.
+# The servlet containers whose answers the corpus records (servers/) are pinned the same way.
 PINNED="python3-jira=3.4.1-1 python3-jwt=2.6.0-1+deb12u1 libjwt-dev=1.10.2-1+deb12u1
-libjwt0=1.10.2-1+deb12u1"
+libjwt0=1.10.2-1+deb12u1 libtomcat9-java=9.0.70-2 libjetty9-java=9.4.57-1.1~deb12u1"
 
 install_missing() {
     missing=""
