@@ -5,7 +5,7 @@
 and the corpus must catch it:
 
 - at least one case fails, and every case flagged with the mistake fails;
-- a mistake of SPEC.md section 3 fails at least one `valid` case flagged with it (the others
+- a mistake of the first list of docs/RULES.md fails at least one `valid` case flagged with it (the others
   may be caught by `acceptable` cases, where the rules leave the reference a choice);
 - every KNOWN_MISTAKE note of a vector file names a mistake of the catalogue, and a note named
   after one is a KNOWN_MISTAKE.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`qshcheck diagnose` on real requests. For every mistake of the catalogue, a request and the
 canonical request a library making that mistake computes, both written here by hand from the
-rules (SPEC.md sections 1 and 3) and hashed with hashlib: diagnose must name the mistake for the
+rules (docs/RULES.md) and hashed with hashlib: diagnose must name the mistake for the
 wrong value and the correct rules for the right one. Then the problems people reported (a
 Confluence /wiki base URL, a base URL with a path such as Zephyr's /connect, query parameters
 ignored, '+' for a space, a POST with form parameters), as a developer meets them: the pasted

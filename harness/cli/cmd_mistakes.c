@@ -11,7 +11,8 @@ static const char usage[] =
     "\n"
     "Lists the known mistakes of real implementations that `diagnose`, `fuzz-diff` and\n"
     "`serve --mistakes` use: each name, what a library does wrong, and the rule it breaks.\n"
-    "Marked * : one of the mistakes SPEC.md section 3 lists; the others were found since.\n";
+    "Marked * : in the first list of docs/RULES.md (Known mistakes); the others were found\n"
+    "since.\n";
 
 int cmd_mistakes(int argc, char **argv) {
     int as_json = 0;

@@ -1,5 +1,6 @@
-/* The catalogue of known mistakes of real implementations (SPEC.md section 3, and those this
- * suite has found since), and a canonicalizer that makes any set of them.
+/* The catalogue of known mistakes of real implementations (the first list of docs/RULES.md,
+ * "Known mistakes", and those this suite has found since), and a canonicalizer that makes any
+ * set of them.
  *
  * This is the one catalogue of the project: `qshcheck diagnose` explains a 401 with it,
  * `qshcheck fuzz-diff` classifies disagreements with it, `qshcheck serve --mistakes` turns it
@@ -13,7 +14,7 @@
 
 #include "qsh/qsh.h"
 
-/* X(name, in SPEC.md section 3, what the library does, what the rule is) */
+/* X(name, in the first list of docs/RULES.md, what the library does, what the rule is) */
 #define QC_MISTAKE_LIST(X)                                                                         \
     X(ContextPathNotStripped, 1,                                                                   \
       "the base URL's path (a context path such as Confluence's /wiki) is hashed, not stripped",   \
@@ -111,7 +112,7 @@ enum {
 
 typedef struct qc_mistake {
     const char *name;
-    int in_spec; /* one of the mistakes SPEC.md section 3 lists */
+    int in_spec; /* one of the first list of docs/RULES.md, "Known mistakes" */
     const char *what;
     const char *rule;
 } qc_mistake;

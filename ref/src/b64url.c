@@ -1,7 +1,7 @@
 /* Strict base64url (RFC 4648 section 5, no padding): only A-Z a-z 0-9 - _, no length that
  * leaves a lone character, and the unused low bits of the last character zero, so that each
  * byte string has exactly one encoding. Lenient decoders that accept more let a token be
- * re-encoded without breaking its signature (SPEC.md section 2). */
+ * re-encoded without breaking its signature (docs/RULES.md, Connect JWTs). */
 #include <string.h>
 
 #include "b64url.h"
@@ -25,11 +25,18 @@ static int b64_value(unsigned char c) {
     return -1;
 }
 
-qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out, size_t *out_len) {
+qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap,
+                             size_t *out_len) {
     const unsigned char *s = (const unsigned char *)in;
     size_t o = 0, i = 0;
+    if ((in == NULL && n > 0) || (out == NULL && cap > 0) || out_len == NULL) {
+        return QSH_E_NULL_ARG;
+    }
     if (n % 4 == 1) {
         return QSH_E_B64_INVALID;
+    }
+    if (cap < n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1)) { /* 2 and 3 characters give 1 and 2 */
+        return QSH_E_BUFFER_TOO_SMALL;
     }
     for (; i + 4 <= n; i += 4) {
         int a = b64_value(s[i]), b = b64_value(s[i + 1]), c = b64_value(s[i + 2]),

@@ -1,4 +1,4 @@
-"""An independent implementation of SPEC.md section 1, written in Python from the rules and
+"""An independent implementation of the canonical request of docs/RULES.md, written in Python from the rules and
 sharing no code with the C reference. Every expectation in the corpus must agree with it
 (tests/check_vectors_independent.py), and random requests must get the same answer from it and
 from the reference (tests/test_differential.py).

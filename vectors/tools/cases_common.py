@@ -1,7 +1,7 @@
 """Helpers for writing qsh cases by hand.
 
 A case states its input and its expected canonical URI and query, written from the rules of
-SPEC.md section 1 by the author of the case. generate.py joins them into the canonical request
+docs/RULES.md by the author of the case. generate.py joins them into the canonical request
 and hashes it with Python's hashlib; it never runs the C reference. tests/oracle checks every
 expectation against an independent implementation of the rules.
 """
@@ -10,7 +10,7 @@ UNRESERVED = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 
 def enc(text):
-    """SPEC 1 rule 6, stated directly: unreserved stays, every other UTF-8 byte is %XX."""
+    """The canonical query's rule 6 (docs/RULES.md), stated directly: unreserved stays, every other UTF-8 byte is %XX."""
     return "".join(c if c in UNRESERVED else "".join("%%%02X" % b for b in c.encode()) for c in text)
 
 

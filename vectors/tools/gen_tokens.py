@@ -2,7 +2,7 @@
 """Writes vectors/token_*.json, the Connect JWT verification vectors, from the hand-written
 cases below. Each case states its token (built here from a header and claims, then signed with
 hmac/hashlib or `openssl dgst -sign`), its request and clock, and the verdict written from the
-rules of SPEC.md section 2. The canonical requests behind every qsh are written by hand too.
+rules of docs/RULES.md (Connect JWTs). The canonical requests behind every qsh are written by hand too.
 
     python3 vectors/tools/gen_tokens.py          # rewrite the files
     python3 vectors/tools/gen_tokens.py --check  # exit 1 if a committed file differs
@@ -36,7 +36,7 @@ APP = "https://app.example.com/connect"
 CLIENT_KEY = "7f3c9a10-0e4b-4d45-9a1c-client-key"
 JIRA = "https://your-domain.atlassian.net"
 
-# Requests and their canonical requests, written from the rules (SPEC.md section 1).
+# Requests and their canonical requests, written from the rules (docs/RULES.md).
 PANEL = dict(method="GET", target="/connect/panel?issueKey=ABC-1&lic=active&xdm_e=https%3A%2F%2Fyour-domain.atlassian.net",
              baseUrl=APP, profile="product")
 PANEL_CANON = "GET&/panel&issueKey=ABC-1&lic=active&xdm_e=https%3A%2F%2Fyour-domain.atlassian.net"

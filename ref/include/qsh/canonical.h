@@ -3,7 +3,7 @@
  *     canonical_request = METHOD "&" CANONICAL_URI "&" CANONICAL_QUERY
  *     qsh               = lowercase hex of SHA-256(canonical_request)
  *
- * The rules are those of SPEC.md section 1. Where the public sources leave a case open, the
+ * The rules are those of docs/RULES.md. Where the public sources leave a case open, the
  * reference decides as follows; each decision is pinned by vectors (see vectors/):
  *
  * Method      ASCII upper-cased. It must be 1..QSH_MAX_METHOD_LEN RFC 9110 token characters

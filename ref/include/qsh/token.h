@@ -1,4 +1,4 @@
-/* Connect JWT tokens: a strict verifier and an HS256 signer (SPEC.md section 2).
+/* Connect JWT tokens: a strict verifier and an HS256 signer (docs/RULES.md, Connect JWTs).
  *
  * The verifier reads no clock and no key store: the caller passes the time, a leeway and a key
  * lookup, so every verdict is deterministic. Checks run in a fixed order and the first failure
@@ -69,28 +69,39 @@ typedef struct qsh_verify_params {
 /* Verifies the token a request carries. QSH_OK when it is valid. */
 QSH_MUST_USE qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p);
 
-/* The claims of an HS256 token to sign. */
+/* The claims of an HS256 token to sign. Every string is pointer + length, UTF-8 without NUL
+ * bytes; an optional one is NULL (length 0) for none. */
 typedef struct qsh_sign_params {
     const char *iss;
-    const char *sub;          /* NULL for none */
-    const char *aud;          /* NULL for none; written as a one-element array */
+    size_t iss_len;
+    const char *sub; /* NULL for none */
+    size_t sub_len;
+    const char *aud; /* NULL for none; written as a one-element array */
+    size_t aud_len;
     const char *context_json; /* a JSON object as text, or NULL */
+    size_t context_json_len;
     int64_t iat;
     int64_t exp;
     const char *qsh; /* NULL: computed from request; or e.g. "context-qsh" */
+    size_t qsh_len;
     qsh_request request;
     const unsigned char *secret;
     size_t secret_len;
 } qsh_sign_params;
 
-/* Writes an HS256 token and a NUL into out[0..cap). QSH_E_BUFFER_TOO_SMALL when it does not
- * fit; the status of the request's canonicalization when that fails. */
+/* Writes an HS256 token and a NUL into out[0..cap). QSH_E_NULL_ARG for a NULL iss or a NULL
+ * pointer with a length > 0; QSH_E_UTF8_INVALID for a string that is not UTF-8;
+ * QSH_E_JSON_INVALID for a string with a NUL byte or a context that is not a JSON object;
+ * QSH_E_BUFFER_TOO_SMALL when the token does not fit; the status of the request's
+ * canonicalization when that fails. */
 QSH_MUST_USE qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out,
                                        size_t cap, size_t *len);
 
-/* Strict unpadded base64url decoding (exposed for tools and tests): out needs n * 3 / 4 + 1
- * bytes. QSH_OK or QSH_E_B64_INVALID. */
-QSH_MUST_USE qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out,
+/* Strict unpadded base64url decoding of in[0..n) into out[0..cap) (exposed for tools and
+ * tests); n * 3 / 4 bytes always suffice. QSH_OK with *out_len set, QSH_E_B64_INVALID,
+ * QSH_E_BUFFER_TOO_SMALL when the decoded bytes would not fit (nothing is written then), or
+ * QSH_E_NULL_ARG. */
+QSH_MUST_USE qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out, size_t cap,
                                           size_t *out_len);
 
 #pragma GCC visibility pop
