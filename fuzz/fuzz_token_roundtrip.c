@@ -47,12 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
     }
     qsh_sign_params sp = {fields[0],
+                          strlen(fields[0]),
                           fields[1][0] ? fields[1] : NULL,
+                          strlen(fields[1]),
                           fields[2][0] ? fields[2] : NULL,
+                          strlen(fields[2]),
                           fields[3][0] ? fields[3] : NULL,
+                          strlen(fields[3]),
                           iat,
                           exp,
                           NULL,
+                          0,
                           fx_request(),
                           (const unsigned char *)FX_SECRET,
                           strlen(FX_SECRET)};

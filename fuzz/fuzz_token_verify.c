@@ -13,9 +13,9 @@
 
 static qsh_ctx *ctx;
 
-static size_t b64d(const char *s, size_t n, unsigned char *out) {
+static size_t b64d(const char *s, size_t n, unsigned char *out, size_t cap) {
     size_t len = 0;
-    return qsh_b64url_decode(s, n, out, &len) == QSH_OK ? len : (size_t)-1;
+    return qsh_b64url_decode(s, n, out, cap, &len) == QSH_OK ? len : (size_t)-1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         prop(d2 != NULL, "accepted a token without segments");
         unsigned char sig[64], md[32];
         unsigned int md_len = 0;
-        size_t sig_len = b64d(d2 + 1, tok_len - (size_t)(d2 + 1 - tok), sig);
+        size_t sig_len = b64d(d2 + 1, tok_len - (size_t)(d2 + 1 - tok), sig, sizeof sig);
         HMAC(EVP_sha256(), FX_SECRET, (int)strlen(FX_SECRET), (const unsigned char *)tok,
              (size_t)(d2 - tok), md, &md_len);
         prop(sig_len == 32 && md_len == 32 && memcmp(sig, md, 32) == 0,

@@ -173,8 +173,46 @@ static void test_limits(void) {
     r.content_type = "application/x-www-form-urlencoded";
     r.content_type_len = strlen(r.content_type);
     CHECK(qsh_canonicalize(ctx, &r, buf, 4 * n, &parts) == QSH_E_BODY_TOO_LONG);
+    CHECK(qsh_canonical_bound(&r) == 0);
+    CHECK(qsh_compute(ctx, &r, hex) == QSH_E_BODY_TOO_LONG);
     free(big);
     free(buf);
+}
+
+/* A body over its limit counts only where it applies: a GET, or a POST that is not a form,
+ * ignores it, so it neither makes the bound 0 nor fails the request. */
+static void test_bound_of_ignored_body(void) {
+    size_t n = QSH_MAX_BODY_LEN + 1;
+    char *body = malloc(n);
+    CHECK(body != NULL);
+    if (body == NULL) {
+        return;
+    }
+    memset(body, 'a', n);
+    char want[QSH_HEX_SIZE], hex[QSH_HEX_SIZE];
+    qsh_request r = req_of("GET", "/p?a=1", "", QSH_PROFILE_SERVER);
+    CHECK(qsh_compute(ctx, &r, want) == QSH_OK);
+    r.body = body;
+    r.body_len = n;
+    r.content_type = "application/x-www-form-urlencoded";
+    r.content_type_len = strlen(r.content_type);
+    CHECK(qsh_canonical_bound(&r) >= strlen("GET&/p&a=1") + 1);
+    CHECK(qsh_compute(ctx, &r, hex) == QSH_OK && memcmp(hex, want, QSH_HEX_SIZE) == 0);
+
+    r.method = "POST";
+    r.method_len = 4;
+    r.content_type = "application/json";
+    r.content_type_len = strlen(r.content_type);
+    CHECK(qsh_canonical_bound(&r) > 0);
+    CHECK(qsh_compute(ctx, &r, hex) == QSH_OK);
+    CHECK(qsh_canonicalize(ctx, &r, out, sizeof out, &parts) == QSH_OK);
+    CHECK_STR(out, "POST&/p&a=1");
+
+    /* Pointers that break the API's rule are not looked through for the bound either. */
+    r.content_type = NULL;
+    CHECK(qsh_canonical_bound(&r) == 0);
+    CHECK(qsh_compute(ctx, &r, hex) == QSH_E_NULL_ARG);
+    free(body);
 }
 
 static void test_buffers(void) {
@@ -258,6 +296,7 @@ int main(void) {
     test_parts();
     test_statuses();
     test_limits();
+    test_bound_of_ignored_body();
     test_buffers();
     test_hash();
     test_many_params();

@@ -20,20 +20,35 @@ static qsh_status lookup(void *ud, int rs256, const char *iss, size_t iss_len, c
     return QSH_OK;
 }
 
+#define B64(in, n, out, len) qsh_b64url_decode(in, n, out, sizeof out, len)
+
 static void test_b64url(void) {
     unsigned char out[16];
     size_t n = 0;
-    CHECK(qsh_b64url_decode("", 0, out, &n) == QSH_OK && n == 0);
-    CHECK(qsh_b64url_decode("YQ", 2, out, &n) == QSH_OK && n == 1 && out[0] == 'a');
-    CHECK(qsh_b64url_decode("YWI", 3, out, &n) == QSH_OK && n == 2 && memcmp(out, "ab", 2) == 0);
-    CHECK(qsh_b64url_decode("YWJj", 4, out, &n) == QSH_OK && n == 3);
-    CHECK(qsh_b64url_decode("-_-_", 4, out, &n) == QSH_OK && n == 3 && out[0] == 0xFB);
-    CHECK(qsh_b64url_decode("YR", 2, out, &n) == QSH_E_B64_INVALID);   /* unused bits set */
-    CHECK(qsh_b64url_decode("YWJ", 3, out, &n) == QSH_E_B64_INVALID);  /* unused bits set */
-    CHECK(qsh_b64url_decode("Y", 1, out, &n) == QSH_E_B64_INVALID);    /* 4n + 1 */
-    CHECK(qsh_b64url_decode("YQ==", 4, out, &n) == QSH_E_B64_INVALID); /* padding */
-    CHECK(qsh_b64url_decode("+/+/", 4, out, &n) == QSH_E_B64_INVALID); /* standard alphabet */
-    CHECK(qsh_b64url_decode("YW Jj", 5, out, &n) == QSH_E_B64_INVALID);
+    CHECK(B64("", 0, out, &n) == QSH_OK && n == 0);
+    CHECK(B64("YQ", 2, out, &n) == QSH_OK && n == 1 && out[0] == 'a');
+    CHECK(B64("YWI", 3, out, &n) == QSH_OK && n == 2 && memcmp(out, "ab", 2) == 0);
+    CHECK(B64("YWJj", 4, out, &n) == QSH_OK && n == 3);
+    CHECK(B64("-_-_", 4, out, &n) == QSH_OK && n == 3 && out[0] == 0xFB);
+    CHECK(B64("YR", 2, out, &n) == QSH_E_B64_INVALID);   /* unused bits set */
+    CHECK(B64("YWJ", 3, out, &n) == QSH_E_B64_INVALID);  /* unused bits set */
+    CHECK(B64("Y", 1, out, &n) == QSH_E_B64_INVALID);    /* 4n + 1 */
+    CHECK(B64("YQ==", 4, out, &n) == QSH_E_B64_INVALID); /* padding */
+    CHECK(B64("+/+/", 4, out, &n) == QSH_E_B64_INVALID); /* standard alphabet */
+    CHECK(B64("YW Jj", 5, out, &n) == QSH_E_B64_INVALID);
+
+    /* The output's capacity: exactly what the input decodes to, nothing written beyond it. */
+    memset(out, 0x55, sizeof out);
+    CHECK(qsh_b64url_decode("YWJj", 4, out, 2, &n) == QSH_E_BUFFER_TOO_SMALL && out[0] == 0x55);
+    CHECK(qsh_b64url_decode("YWJj", 4, out, 3, &n) == QSH_OK && n == 3 && out[3] == 0x55);
+    CHECK(qsh_b64url_decode("YWI", 3, out, 1, &n) == QSH_E_BUFFER_TOO_SMALL);
+    CHECK(qsh_b64url_decode("YWI", 3, out, 2, &n) == QSH_OK && n == 2);
+    CHECK(qsh_b64url_decode("YWJjYQ", 6, out, 3, &n) == QSH_E_BUFFER_TOO_SMALL);
+    CHECK(qsh_b64url_decode("YWJjYQ", 6, out, 4, &n) == QSH_OK && n == 4 && out[3] == 'a');
+    CHECK(qsh_b64url_decode("", 0, NULL, 0, &n) == QSH_OK && n == 0);
+    CHECK(qsh_b64url_decode(NULL, 2, out, sizeof out, &n) == QSH_E_NULL_ARG);
+    CHECK(qsh_b64url_decode("YQ", 2, NULL, 4, &n) == QSH_E_NULL_ARG);
+    CHECK(qsh_b64url_decode("YQ", 2, out, sizeof out, NULL) == QSH_E_NULL_ARG);
 }
 
 static void test_sign_verify(qsh_ctx *ctx) {
@@ -49,12 +64,35 @@ static void test_sign_verify(qsh_ctx *ctx) {
                        0,
                        NULL,
                        0};
-    qsh_sign_params sp = {
-        "tenant",      "user", "client", NULL, 1000, 1180, NULL, req, (const unsigned char *)SECRET,
-        strlen(SECRET)};
+    /* Every string by its length, none NUL-terminated where it ends. */
+    qsh_sign_params sp;
+    memset(&sp, 0, sizeof sp);
+    sp.iss = "tenant-and-more";
+    sp.iss_len = 6;
+    sp.sub = "userX";
+    sp.sub_len = 4;
+    sp.aud = "client, not this";
+    sp.aud_len = 6;
+    sp.iat = 1000;
+    sp.exp = 1180;
+    sp.request = req;
+    sp.secret = (const unsigned char *)SECRET;
+    sp.secret_len = strlen(SECRET);
     char tok[2048], auth[2100];
     size_t n = 0;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK && n == strlen(tok));
+    {
+        /* The claims hold each string up to its length only. */
+        const char *dot1 = strchr(tok, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+        unsigned char claims[512];
+        size_t cn = 0;
+        CHECK(dot2 != NULL && qsh_b64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), claims,
+                                                sizeof claims - 1, &cn) == QSH_OK);
+        claims[cn] = '\0';
+        CHECK(strstr((char *)claims, "\"iss\":\"tenant\"") != NULL);
+        CHECK(strstr((char *)claims, "\"sub\":\"user\"") != NULL);
+        CHECK(strstr((char *)claims, "\"aud\":[\"client\"]") != NULL);
+    }
     CHECK(qsh_token_sign(ctx, &sp, tok, 10, &n) == QSH_E_BUFFER_TOO_SMALL);
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);
     snprintf(auth, sizeof auth, "JWT %s", tok);
@@ -93,7 +131,8 @@ static void test_sign_verify(qsh_ctx *ctx) {
           qsh_token_verify(ctx, &p) == QSH_E_B64_INVALID);
 
     /* context-qsh: signed as given, taken only by context endpoints. */
-    sp.qsh = "context-qsh";
+    sp.qsh = "context-qsh and the rest";
+    sp.qsh_len = 11;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);
     snprintf(auth, sizeof auth, "JWT %s", tok);
     p.authorization_len = strlen(auth);
@@ -103,10 +142,23 @@ static void test_sign_verify(qsh_ctx *ctx) {
 
     /* Claims that cannot be written as JSON. */
     sp.iss = "bad\xff";
+    sp.iss_len = 4;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_E_UTF8_INVALID);
     sp.iss = "tenant";
+    sp.iss_len = 6;
     sp.context_json = "[1]";
+    sp.context_json_len = 3;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_E_JSON_INVALID);
+    sp.context_json = "{\"a\":1} and text after it";
+    sp.context_json_len = 7;
+    CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);
+    sp.sub = "us\0er";
+    sp.sub_len = 5;
+    CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_E_JSON_INVALID); /* a NUL */
+    sp.sub = NULL;
+    CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_E_NULL_ARG);
+    sp.sub_len = 0;
+    CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);
 }
 
 static void test_params(qsh_ctx *ctx) {

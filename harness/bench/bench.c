@@ -383,16 +383,15 @@ int main(int argc, char **argv) {
                     if (strstr(m.req[i].target, "jwt=") != NULL) {
                         continue; /* it carries a token already: a second one is ambiguous */
                     }
-                    qsh_sign_params sp = {"jira:tenant",
-                                          NULL,
-                                          NULL,
-                                          NULL,
-                                          1700000000,
-                                          1700000180,
-                                          NULL,
-                                          m.req[i],
-                                          (const unsigned char *)secret,
-                                          sizeof secret - 1};
+                    qsh_sign_params sp;
+                    memset(&sp, 0, sizeof sp);
+                    sp.iss = "jira:tenant";
+                    sp.iss_len = strlen(sp.iss);
+                    sp.iat = 1700000000;
+                    sp.exp = 1700000180;
+                    sp.request = m.req[i];
+                    sp.secret = (const unsigned char *)secret;
+                    sp.secret_len = sizeof secret - 1;
                     double t0 = now_ns();
                     bad |= qsh_token_sign(ctx, &sp, tok, sizeof tok, &tn) != QSH_OK;
                     double t1 = now_ns();

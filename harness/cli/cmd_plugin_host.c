@@ -108,9 +108,9 @@ static json_t *plugin_answer(void *ud, json_t *j, json_int_t id) {
         }
         free(buf);
     } else if (op != NULL && strcmp(op, "qsh") == 0 && pl->qsh != NULL) {
-        char hex[65] = "";
+        char hex[QSHCHECK_HEX_SIZE] = "";
         if (pl->qsh(&req, hex, err, sizeof err) == QSHCHECK_OK) {
-            hex[64] = '\0';
+            hex[QSHCHECK_HEX_SIZE - 1] = '\0';
             out = json_pack("{s:I, s:{s:s}}", "id", id, "result", "qsh", hex);
         } else {
             out =

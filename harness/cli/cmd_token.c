@@ -88,10 +88,15 @@ static int token_sign(const opts *o, qsh_ctx *ctx) {
         return QC_EXIT_USAGE;
     }
     p.iss = o->iss ? o->iss : "qshcheck";
+    p.iss_len = strlen(p.iss);
     p.sub = o->sub;
+    p.sub_len = o->sub ? strlen(o->sub) : 0;
     p.aud = o->aud;
+    p.aud_len = o->aud ? strlen(o->aud) : 0;
     p.context_json = o->context;
+    p.context_json_len = o->context ? strlen(o->context) : 0;
     p.qsh = o->qsh;
+    p.qsh_len = o->qsh ? strlen(o->qsh) : 0;
     p.iat = o->now;
     p.exp = o->now + o->ttl;
     p.secret = (const unsigned char *)o->secret;

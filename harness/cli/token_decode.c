@@ -14,7 +14,7 @@ json_t *qc_token_segment(const char *seg, size_t n, const char *what, int *warni
     if (buf == NULL) {
         return NULL;
     }
-    if (qsh_b64url_decode(seg, n, buf, &len) != QSH_OK) {
+    if (qsh_b64url_decode(seg, n, buf, n + 4, &len) != QSH_OK) {
         char *fixed = malloc(n + 1);
         size_t m = 0;
         for (size_t i = 0; fixed && i < n; i++) {
@@ -24,7 +24,7 @@ json_t *qc_token_segment(const char *seg, size_t n, const char *what, int *warni
         }
         fprintf(stderr, "warning: the %s is not strict base64url (B64_INVALID)\n", what);
         (*warnings)++;
-        if (fixed == NULL || qsh_b64url_decode(fixed, m, buf, &len) != QSH_OK) {
+        if (fixed == NULL || qsh_b64url_decode(fixed, m, buf, n + 4, &len) != QSH_OK) {
             free(fixed);
             free(buf);
             return NULL;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "corpus/vectors.h"
+#include "qsh/limits.h"
 
 typedef enum qc_outcome {
     QC_OUT_OK,      /* answered: request and/or qsh are set */
@@ -23,7 +24,7 @@ typedef struct qc_answer {
     size_t request_len;
     size_t method_len, uri_off, uri_len, query_off, query_len;
     int has_qsh;
-    char qsh[65];
+    char qsh[QSH_HEX_SIZE];
 } qc_answer;
 
 typedef struct qc_impl {

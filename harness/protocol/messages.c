@@ -193,7 +193,7 @@ int qc_proto_parse_answer(const char *line, size_t n, long long *id, qc_answer *
         }
         if (qsh != NULL) {
             ans->has_qsh = 1;
-            memcpy(ans->qsh, json_string_value(qsh), 65);
+            memcpy(ans->qsh, json_string_value(qsh), QSH_HEX_SIZE);
         }
     }
     rc = 0;

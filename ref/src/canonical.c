@@ -142,11 +142,17 @@ static qsh_status profile_paths(qsh_ctx *ctx, const qsh_request *req, qsh_target
 
 size_t qsh_canonical_bound(const qsh_request *req) {
     if (req == NULL || req->method_len > QSH_MAX_METHOD_LEN ||
-        req->target_len > QSH_MAX_TARGET_LEN || req->body_len > QSH_MAX_BODY_LEN) {
+        req->target_len > QSH_MAX_TARGET_LEN || !span_ok(req->method, req->method_len) ||
+        !span_ok(req->content_type, req->content_type_len)) {
+        return 0;
+    }
+    /* A body counts, and is held to its limit, only where it applies. */
+    size_t body_len = body_applies(req) ? req->body_len : 0;
+    if (body_len > QSH_MAX_BODY_LEN) {
         return 0;
     }
     /* method "&" "/" uri(3 per byte) "&" query(3 per byte, target and body) NUL, with slack */
-    return req->method_len + 3 * req->target_len + 3 * (req->target_len + req->body_len) + 16;
+    return req->method_len + 3 * req->target_len + 3 * (req->target_len + body_len) + 16;
 }
 
 static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w,

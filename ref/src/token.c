@@ -135,15 +135,16 @@ static qsh_status parse_token(const char *tok, size_t n, parsed *t) {
         return QSH_E_NO_MEMORY;
     }
     t->hdr = t->buf;
-    if (qsh_b64url_decode(tok, l1, t->hdr, &t->hdr_len) != QSH_OK) {
+    if (qsh_b64url_decode(tok, l1, t->hdr, n + 3, &t->hdr_len) != QSH_OK) {
         return QSH_E_B64_INVALID;
     }
     t->clm = t->hdr + t->hdr_len;
-    if (qsh_b64url_decode(d1 + 1, l2, t->clm, &t->clm_len) != QSH_OK) {
+    if (qsh_b64url_decode(d1 + 1, l2, t->clm, n + 3 - t->hdr_len, &t->clm_len) != QSH_OK) {
         return QSH_E_B64_INVALID;
     }
     t->sig = t->clm + t->clm_len;
-    if (qsh_b64url_decode(d2 + 1, l3, t->sig, &t->sig_len) != QSH_OK) {
+    if (qsh_b64url_decode(d2 + 1, l3, t->sig, n + 3 - t->hdr_len - t->clm_len, &t->sig_len) !=
+        QSH_OK) {
         return QSH_E_B64_INVALID;
     }
     qsh_status st = parse_json(t->hdr, t->hdr_len, &t->header);
@@ -380,30 +381,47 @@ qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out, siz
         return QSH_E_NULL_ARG;
     }
     const char *strs[] = {p->iss, p->sub, p->aud, p->qsh};
+    const size_t lens[] = {p->iss_len, p->sub_len, p->aud_len, p->qsh_len};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-        if (strs[i] != NULL && !utf8_valid((const unsigned char *)strs[i], strlen(strs[i]))) {
+        if (strs[i] == NULL && lens[i] > 0) {
+            return QSH_E_NULL_ARG;
+        }
+    }
+    if (p->context_json == NULL && p->context_json_len > 0) {
+        return QSH_E_NULL_ARG;
+    }
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (strs[i] != NULL && !utf8_valid((const unsigned char *)strs[i], lens[i])) {
             return QSH_E_UTF8_INVALID; /* JSON strings are UTF-8 */
         }
     }
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (strs[i] != NULL && memchr(strs[i], '\0', lens[i]) != NULL) {
+            return QSH_E_JSON_INVALID; /* the verifier rejects a NUL in the claims */
+        }
+    }
     const char *qsh = p->qsh;
+    size_t qsh_len = p->qsh_len;
     if (qsh == NULL) {
         qsh_status st = qsh_compute(ctx, &p->request, hex);
         if (st != QSH_OK) {
             return st;
         }
         qsh = hex;
+        qsh_len = QSH_HEX_LEN;
     }
-    json_t *claims = json_pack("{s:s, s:I, s:I, s:s}", "iss", p->iss, "iat", (json_int_t)p->iat,
-                               "exp", (json_int_t)p->exp, "qsh", qsh);
+    json_t *claims = json_pack("{s:s%, s:I, s:I, s:s%}", "iss", p->iss, p->iss_len, "iat",
+                               (json_int_t)p->iat, "exp", (json_int_t)p->exp, "qsh", qsh, qsh_len);
     if (claims != NULL && p->sub != NULL) {
-        json_object_set_new(claims, "sub", json_string(p->sub));
+        json_object_set_new(claims, "sub", json_stringn(p->sub, p->sub_len));
     }
     if (claims != NULL && p->aud != NULL) {
-        json_object_set_new(claims, "aud", json_pack("[s]", p->aud));
+        json_object_set_new(claims, "aud", json_pack("[s%]", p->aud, p->aud_len));
     }
     if (claims != NULL && p->context_json != NULL) {
         json_error_t je;
-        json_t *context = json_loads(p->context_json, JSON_REJECT_DUPLICATES, &je);
+        json_t *context =
+            json_loadb(p->context_json, p->context_json_len, JSON_REJECT_DUPLICATES, &je);
         if (!json_is_object(context)) {
             json_decref(context);
             json_decref(claims);

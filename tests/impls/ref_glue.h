@@ -8,6 +8,8 @@
 #include "qsh/qsh.h"
 #include "qshcheck/plugin.h"
 
+_Static_assert(QSHCHECK_HEX_SIZE == QSH_HEX_SIZE, "the plugin ABI's qsh buffer is a qsh");
+
 static inline void glue_request(const qshcheck_request *in, qsh_request *out) {
     memset(out, 0, sizeof *out);
     out->method = in->method.p;
@@ -52,7 +54,8 @@ static inline int glue_canonical(const qshcheck_request *in, char *out, size_t c
     return QSHCHECK_OK;
 }
 
-static inline int glue_qsh(const qshcheck_request *in, char hex[65], char *err, size_t errcap) {
+static inline int glue_qsh(const qshcheck_request *in, char hex[QSHCHECK_HEX_SIZE], char *err,
+                           size_t errcap) {
     qsh_request req;
     glue_request(in, &req);
     qsh_ctx *ctx = qsh_ctx_new();

@@ -21,6 +21,10 @@ extern "C" {
 
 #define QSHCHECK_PLUGIN_ABI 1u
 
+/* A qsh: 64 lowercase hex digits and a NUL, as QSH_HEX_SIZE of the reference (this header
+ * stands alone, for plugins built without it). */
+#define QSHCHECK_HEX_SIZE 65
+
 typedef struct qshcheck_str {
     const char *p;
     size_t n;
@@ -68,7 +72,7 @@ typedef struct qshcheck_plugin_table_v1 {
     /* Either may be NULL when the plugin does not offer that operation. */
     int (*canonical)(const qshcheck_request *req, char *out, size_t cap, size_t *len, char *err,
                      size_t errcap);
-    int (*qsh)(const qshcheck_request *req, char hex[65], char *err, size_t errcap);
+    int (*qsh)(const qshcheck_request *req, char hex[QSHCHECK_HEX_SIZE], char *err, size_t errcap);
     /* Appended in ABI 1 for tokens; present when struct_size covers it. QSHCHECK_OK for a
      * valid token, QSHCHECK_REJECTED with a reason in err. May be NULL. */
     int (*verify)(const qshcheck_verify_request *req, char *err, size_t errcap);

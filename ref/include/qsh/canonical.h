@@ -102,7 +102,8 @@ qsh_ctx *qsh_ctx_new(void);
 void qsh_ctx_free(qsh_ctx *ctx);
 
 /* An upper bound on the bytes qsh_canonicalize needs in `out` for this request, counting the
- * terminating NUL. 0 when a length exceeds its limit (qsh_canonicalize then says which). */
+ * terminating NUL. 0 when a length exceeds its limit, counting the body's only where the body
+ * applies, or when a pointer is NULL with a length > 0 (qsh_canonicalize then says which). */
 size_t qsh_canonical_bound(const qsh_request *req);
 
 /* Writes the canonical request into out[0..cap) followed by a NUL, and where its parts lie

@@ -10,8 +10,9 @@
 #define QSH_MAX_BASE_URL_LEN 4096u            /* QSH_E_BASE_URL_TOO_LONG beyond this */
 #define QSH_MAX_BODY_LEN (4u * 1024u * 1024u) /* QSH_E_BODY_TOO_LONG beyond this */
 
-#define QSH_MAX_TOKEN_LEN 8192u /* QSH_E_TOKEN_TOO_LARGE beyond this (docs/RULES.md, Connect JWTs) */
-#define QSH_MAX_JSON_DEPTH 16u  /* QSH_E_JSON_TOO_DEEP beyond this */
+/* QSH_E_TOKEN_TOO_LARGE beyond this (docs/RULES.md, Connect JWTs) */
+#define QSH_MAX_TOKEN_LEN 8192u
+#define QSH_MAX_JSON_DEPTH 16u /* QSH_E_JSON_TOO_DEEP beyond this */
 #define QSH_MAX_KID_LEN 128u
 
 /* A qsh is 32 bytes of SHA-256 written as 64 lowercase hex digits; buffers for it hold the
