@@ -9,6 +9,8 @@ import copy
 import hashlib
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -21,6 +23,30 @@ check = Checks()
 
 def qc(*args, timeout=120):
     return run(BIN, *args, timeout=timeout)
+
+
+def qc_bytes(*args, timeout=60):
+    """(exit status, stdout, stderr) as bytes, or (None, b"", b"") when it does not end in time:
+    for output that may not be UTF-8, and for inputs that may block."""
+    try:
+        p = subprocess.run([BIN, *args], capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, b"", b""
+    return p.returncode, p.stdout, p.stderr
+
+
+def failing_copy(tmp, name):
+    """A copy of qsh_base_path.json, named name (str or bytes), whose first case fails."""
+    with open(os.path.join(VECTORS, "qsh_base_path.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    t = doc["testGroups"][0]["tests"][0]
+    t["canonicalUri"] = "/wiki/rest/api/content"
+    t["canonicalRequest"] = "GET&/wiki/rest/api/content&"
+    t["qsh"] = hashlib.sha256(t["canonicalRequest"].encode()).hexdigest()
+    path = os.path.join(os.fsencode(tmp), os.fsencode(name))
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return os.fsdecode(path), doc
 
 
 def test_help_and_usage():
@@ -142,6 +168,19 @@ def test_run(tmp):
     check(rc == 3 and "no .json" in err, "a folder without vector files exits 3")
 
 
+def test_reports_complete_or_absent(tmp):
+    # A file that cannot be loaded after one that can: no format may leave half a document.
+    good, _ = failing_copy(tmp, "good_first.json")
+    broken = os.path.join(tmp, "z_broken.json")
+    with open(broken, "w") as f:
+        f.write('{"testGroups": [')
+    for fmt in ("text", "json", "junit", "tap"):
+        rc, out, err = qc_bytes("run", "--format", fmt, good, broken)
+        check(rc == 3 and out == b"" and b"z_broken.json" in err,
+              "run --format %s with a broken later file: exit 3, no report (got %r, %r)"
+              % (fmt, rc, out[-200:]))
+
+
 def lint_mutation(tmp, name, mutate, want):
     with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
         doc = json.load(f)
@@ -238,6 +277,7 @@ def main():
         test_help_and_usage()
         test_canonical_and_qsh()
         test_run(tmp)
+        test_reports_complete_or_absent(tmp)
         test_lint(tmp)
     return check.finish()
 

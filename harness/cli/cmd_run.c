@@ -37,7 +37,8 @@ static const char usage[] =
     "an acceptable case either way, as long as they produce no other canonical request.\n"
     "\n"
     "exit status: 0 all passed; 1 a case failed or the expected-failures list is stale;\n"
-    "2 bad arguments; 3 a file cannot be loaded or the implementation cannot be started.\n";
+    "2 bad arguments; 3 a file cannot be loaded (every file is loaded first: no report is\n"
+    "written then) or the implementation cannot be started.\n";
 
 /* The file's name without folder and .json: the FILE part of FILE/TCID keys. */
 static void file_stem(const char *path, char *out, size_t cap) {
@@ -73,29 +74,23 @@ static int setup_impl(const run_options *o, qc_impl *impl) {
     return qc_impl_open(impl, o->impl.exec, o->impl.plugin, &o->impl.exec_opt);
 }
 
-/* Runs one file's cases and reports them. -1 when the file cannot be loaded. */
-static int run_file(const char *path, qc_impl *impl, int strict, qc_expect *expect,
+/* Runs one loaded file's cases and reports them. -1 when out of memory. */
+static int run_file(const qc_file *vf, qc_impl *impl, int strict, qc_expect *expect,
                     qc_report *rep) {
-    char err[1024], stem[256], key[300], flags[512];
-    qc_file vf;
-    if (qc_file_load(path, &vf, err, sizeof err) != 0) {
-        fprintf(stderr, "qshcheck: %s\n", err);
-        return -1;
-    }
-    file_stem(path, stem, sizeof stem);
+    char stem[256], key[300], flags[512];
+    file_stem(vf->path, stem, sizeof stem);
     if (expect != NULL) {
         qc_expect_file_run(expect, stem);
     }
-    qc_answer *answers = calloc(vf.count ? vf.count : 1, sizeof *answers);
+    qc_answer *answers = calloc(vf->count ? vf->count : 1, sizeof *answers);
     if (answers == NULL) {
         fprintf(stderr, "qshcheck: out of memory\n");
-        qc_file_free(&vf);
         return -1;
     }
-    impl->run(impl->state, vf.cases, vf.count, answers);
+    impl->run(impl->state, vf->cases, vf->count, answers);
     qc_report_file_begin(rep, stem);
-    for (size_t i = 0; i < vf.count; i++) {
-        const qc_case *c = &vf.cases[i];
+    for (size_t i = 0; i < vf->count; i++) {
+        const qc_case *c = &vf->cases[i];
         qc_verdict v = qc_judge(c, &answers[i], strict);
         snprintf(key, sizeof key, "%s/%lld", stem, c->tc_id);
         qc_expect_entry *e = expect ? qc_expect_match(expect, key) : NULL;
@@ -116,13 +111,42 @@ static int run_file(const char *path, qc_impl *impl, int strict, qc_expect *expe
             flags_text(c, flags, sizeof flags);
             qc_expect_add(expect, key, v.why, flags);
         }
-        qc_report_case(rep, path, key, c, &answers[i], &v);
+        qc_report_case(rep, vf->path, key, c, &answers[i], &v);
         qc_answer_clear(&answers[i]);
     }
     qc_report_file_end(rep);
     free(answers);
-    qc_file_free(&vf);
     return 0;
+}
+
+/* Loads every file before anything is reported, so that a file that cannot be loaded leaves
+ * no half-written report behind. 0, or -1 with the error printed. */
+static int load_files(const qc_files *list, qc_file **out) {
+    char err[1024];
+    qc_file *vfs = calloc(list->count ? list->count : 1, sizeof *vfs);
+    if (vfs == NULL) {
+        fprintf(stderr, "qshcheck: out of memory\n");
+        return -1;
+    }
+    for (size_t f = 0; f < list->count; f++) {
+        if (qc_file_load(list->paths[f], &vfs[f], err, sizeof err) != 0) {
+            fprintf(stderr, "qshcheck: %s\n", err);
+            for (size_t k = 0; k < f; k++) {
+                qc_file_free(&vfs[k]);
+            }
+            free(vfs);
+            return -1;
+        }
+    }
+    *out = vfs;
+    return 0;
+}
+
+static void free_files(qc_file *vfs, size_t n) {
+    for (size_t f = 0; f < n; f++) {
+        qc_file_free(&vfs[f]);
+    }
+    free(vfs);
 }
 
 static int parse_args(int argc, char **argv, run_options *o, cli_spec *spec) {
@@ -180,8 +204,17 @@ int cmd_run(int argc, char **argv) {
         }
         return QC_EXIT_IO;
     }
+    qc_file *vfs = NULL;
+    if (load_files(&list, &vfs) != 0) {
+        qc_files_free(&list);
+        if (exp) {
+            qc_expect_free(exp);
+        }
+        return QC_EXIT_IO;
+    }
     qc_impl impl;
     if (setup_impl(&o, &impl) != 0) {
+        free_files(vfs, list.count);
         qc_files_free(&list);
         if (exp) {
             qc_expect_free(exp);
@@ -198,7 +231,7 @@ int cmd_run(int argc, char **argv) {
         printf("implementation: %s\n", impl_label);
     }
     for (size_t f = 0; f < list.count && rc == QC_EXIT_OK; f++) {
-        if (run_file(list.paths[f], &impl, strict, exp, &rep) != 0) {
+        if (run_file(&vfs[f], &impl, strict, exp, &rep) != 0) {
             rc = QC_EXIT_IO;
         }
     }
@@ -218,6 +251,7 @@ int cmd_run(int argc, char **argv) {
         qc_report_abandon(&rep);
     }
     impl.destroy(impl.state);
+    free_files(vfs, list.count);
     qc_files_free(&list);
     if (exp) {
         qc_expect_free(exp);

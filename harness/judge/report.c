@@ -386,6 +386,14 @@ void qc_report_end(qc_report *r) {
 }
 
 void qc_report_abandon(qc_report *r) {
+    /* Whatever was written stays a well-formed document: JUnit closes its elements, TAP bails
+     * out, and JSON, built in memory, is not written at all. */
+    if (r->format == QC_FORMAT_JUNIT) {
+        qc_report_file_end(r);
+        fputs("</testsuites>\n", r->out);
+    } else if (r->format == QC_FORMAT_TAP) {
+        fputs("Bail out! the run was abandoned\n", r->out);
+    }
     if (r->suite != NULL) {
         fclose(r->suite);
         r->suite = NULL;

@@ -37,7 +37,8 @@ void qc_report_file_end(qc_report *r);
 /* Writes the totals. The closing line "N passed, N failed[, N skipped]" goes to stdout for
  * text and to stderr for the other formats, whose stdout is the document alone. */
 void qc_report_end(qc_report *r);
-/* Frees what an unfinished report holds. */
+/* Ends a run that cannot finish: closes a JUnit document, bails out of TAP, writes no JSON;
+ * frees what the report holds. */
 void qc_report_abandon(qc_report *r);
 
 /* Writes s with non-printable bytes, '"' and '\\' escaped as in C; returns the column at which
