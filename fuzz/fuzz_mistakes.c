@@ -1,9 +1,10 @@
 /* Fuzz target: the mistake catalogue's canonicalizer (harness/mistakes/mistaken.c) and the
  * explainer of diagnose and fuzz-diff (harness/mistakes/explain.c).
  *
- * Input framing: bytes 0..4 are a set of mistakes (bit i of the little-endian 40-bit number is
- * the catalogue's mistake i); bit 0 of byte 5 chooses the product profile; the rest is split
- * at 0xFF bytes into method, target, base URL, body and content type, as in fuzz_request.
+ * Input framing: bytes 0..7 are a set of mistakes (bit i of the little-endian 64-bit number is
+ * the catalogue's mistake i, so the catalogue can grow to 64 without a new framing); bit 0 of
+ * byte 8 chooses the product profile; the rest is split at 0xFF bytes into method, target,
+ * base URL, body and content type, as in fuzz_request.
  *
  * Properties: whatever the mistakes, the status is the reference's (the rules' checks are the
  * reference's), and a canonical request comes back NUL-terminated; with no mistakes, it is the
@@ -23,19 +24,20 @@
 static qsh_ctx *ctx;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    if (size < 6 || size > 16384) {
+    if (size < 9 || size > 16384) {
         return 0;
     }
     if (ctx == NULL && (ctx = qsh_ctx_new()) == NULL) {
         abort();
     }
     uint64_t mask = 0;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < 8; i++) {
         mask |= (uint64_t)data[i] << (8 * i);
     }
+    _Static_assert(QC_MISTAKE_COUNT < 64, "the input framing holds 64 mistakes");
     mask &= ((uint64_t)1 << QC_MISTAKE_COUNT) - 1;
-    qsh_request r = fuzz_request_of(data + 6, size - 6,
-                                    (data[5] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER);
+    qsh_request r = fuzz_request_of(data + 9, size - 9,
+                                    (data[8] & 1) ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER);
     size_t bound = qsh_canonical_bound(&r);
     char *want = malloc(bound ? bound : 1);
     prop(want != NULL, "out of memory");

@@ -84,7 +84,7 @@ def seeds(docs):
                 fields = [t["method"], t["target"], t.get("baseUrl", ""), t.get("body", ""), t.get("contentType", "")]
                 out["fuzz_request"].add(flag + b"\xff".join(x.encode() for x in fields))
                 mask = sum(1 << bits[x] for x in t["flags"] if x in bits)  # the case's mistakes
-                out["fuzz_mistakes"].add(mask.to_bytes(5, "little") + flag + b"\xff".join(x.encode() for x in fields))
+                out["fuzz_mistakes"].add(mask.to_bytes(8, "little") + flag + b"\xff".join(x.encode() for x in fields))
                 if t["result"] == "invalid":
                     answer = {"id": t["tcId"], "error": {"status": t["status"], "message": t["comment"]}}
                 else:

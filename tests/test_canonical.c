@@ -76,8 +76,15 @@ static void test_rules(void) {
     CANON_IS(canon("GET", "/p?a=b=c;d", ""), "GET&/p&a=b%3Dc%3Bd");
     CANON_IS(canon("GET", "https://H.example:443/base/x?y=1#frag", "https://h.example/base"),
              "GET&/x&y=1");
-    CANON_IS(canon_body("post", "/p?b=2", "a=1&b=1", "application/x-www-form-urlencoded"),
+    CANON_IS(canon_body("POST", "/p?b=2", "a=1&b=1", "application/x-www-form-urlencoded"),
              "POST&/p&a=1&b=1,2");
+    /* The body counts as Tomcat reads it: exactly POST, exactly the form media type. */
+    CANON_IS(canon_body("post", "/p?b=2", "a=1&b=1", "application/x-www-form-urlencoded"),
+             "POST&/p&b=2");
+    CANON_IS(canon_body("PUT", "/p?b=2", "a=1", "application/x-www-form-urlencoded"), "PUT&/p&b=2");
+    CANON_IS(canon_body("POST", "/p", "a=1", "Application/X-WWW-Form-URLEncoded"), "POST&/p&");
+    CANON_IS(canon_body("POST", "/p", "a=1", " application/x-www-form-urlencoded ;charset=utf-8"),
+             "POST&/p&a=1");
     CANON_IS(canon_body("PATCH", "/p", "a=1", "application/x-www-form-urlencoded"), "PATCH&/p&");
     CANON_IS(canon_body("POST", "/p", "a b", "application/json"), "POST&/p&");
 }

@@ -83,6 +83,9 @@ CASES = {
     "EmptyNameKept": ({}, "GET", "/s?=v&a=1", "GET&/s&a=1", "GET&/s&=v&a=1"),
     "LeadingSlashNotAdded": ({"base": WIKI}, "GET", "/wiki", "GET&/&", "GET&&"),
     "FormBodyIgnored": ({"body": "a=1"}, "POST", "/s", "POST&/s&a=1", "POST&/s&"),
+    "WikiRemovedEverywhere": ({}, "GET", "/rest/api/2/project/DOC/wiki/x", "GET&/rest/api/2/project/DOC/wiki/x&",
+                              "GET&/rest/api/2/project/DOC/x&"),
+    "ValuesTrimmedUnquoted": ({}, "GET", "/s?q=%22a%20b%22", "GET&/s&q=%22a%20b%22", "GET&/s&q=a%20b"),
 }
 
 

@@ -98,8 +98,14 @@
     X(LeadingSlashNotAdded, 0, "the URI is not given a leading '/', nor '/' when it is empty",     \
       "the URI starts with '/', and an empty path is '/'")                                         \
     X(FormBodyIgnored, 0, "the form body's parameters are not hashed",                             \
-      "for POST and PUT with an application/x-www-form-urlencoded body, the body's parameters "    \
-      "are hashed with the query's")
+      "for a POST with an application/x-www-form-urlencoded body, the body's parameters are "      \
+      "hashed with the query's")                                                                   \
+    X(WikiRemovedEverywhere, 0,                                                                    \
+      "every '/wiki' is removed from the path, whatever the base URL (a str_replace)",             \
+      "only the base URL's path is stripped, once, from the front of the path")                    \
+    X(ValuesTrimmedUnquoted, 0,                                                                    \
+      "values lose surrounding blanks and one pair of double quotes (a header-value parser)",      \
+      "a value is hashed exactly as decoded: blanks and quotes are data")
 
 enum {
 #define QC_MISTAKE_ENUM(name, spec, what, rule) QC_M_##name,

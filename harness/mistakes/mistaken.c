@@ -223,6 +223,23 @@ static void add_param(mstate *st, const char *piece, size_t n) {
     if (p.name.n == 0 && !HAS(EmptyNameKept)) {
         return;
     }
+    if (HAS(ValuesTrimmedUnquoted)) {
+        /* An HTTP header-value parser: optional whitespace trimmed, then a quoted-string's
+         * quotes removed. */
+        const char *v = at(st, p.value);
+        while (p.value.n > 0 && (v[0] == ' ' || v[0] == '\t')) {
+            p.value.off++;
+            p.value.n--;
+            v++;
+        }
+        while (p.value.n > 0 && (v[p.value.n - 1] == ' ' || v[p.value.n - 1] == '\t')) {
+            p.value.n--;
+        }
+        if (p.value.n >= 2 && v[0] == '"' && v[p.value.n - 1] == '"') {
+            p.value.off++;
+            p.value.n -= 2;
+        }
+    }
     if (HAS(NameCharsToUnderscore)) {
         for (size_t i = 0; i < p.name.n; i++) {
             char *c = st->store.p + p.name.off + i;
@@ -441,17 +458,12 @@ static size_t strspn_amp(const char *s, size_t n) {
     return i;
 }
 
+/* The body counts for exactly POST with exactly application/x-www-form-urlencoded (before any
+ * ';', blanks trimmed), as Tomcat reads it; the mistakes change what is done with it, not
+ * whether it is read. */
 static int form_body(const qsh_request *req) {
     static const char form[] = "application/x-www-form-urlencoded";
-    char m[8] = "";
-    if (req->content_type == NULL || req->method_len > 4) {
-        return 0;
-    }
-    for (size_t i = 0; i < req->method_len; i++) {
-        m[i] = (char)(req->method[i] >= 'a' && req->method[i] <= 'z' ? req->method[i] - 32
-                                                                     : req->method[i]);
-    }
-    if (strcmp(m, "POST") != 0 && strcmp(m, "PUT") != 0) {
+    if (req->content_type == NULL || req->method_len != 4 || memcmp(req->method, "POST", 4) != 0) {
         return 0;
     }
     const char *ct = req->content_type, *semi = memchr(ct, ';', req->content_type_len);
@@ -462,16 +474,7 @@ static int form_body(const qsh_request *req) {
     while (b > a && (ct[b - 1] == ' ' || ct[b - 1] == '\t')) {
         b--;
     }
-    if (b - a != sizeof form - 1) {
-        return 0;
-    }
-    for (size_t i = 0; i < b - a; i++) {
-        char c = ct[a + i];
-        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != form[i]) {
-            return 0;
-        }
-    }
-    return 1;
+    return b - a == sizeof form - 1 && memcmp(ct + a, form, b - a) == 0;
 }
 
 /* The canonical URI, from the path and the base path (both as sent). */
@@ -508,6 +511,24 @@ static void write_uri(uint64_t mask, qsh_profile profile, const char *path, size
         path = tmp->p ? tmp->p + dbase_n : "";
         path_n = tmp->n - dbase_n;
     }
+    sbuf unwiki = {0};
+    if (HAS(WikiRemovedEverywhere)) {
+        /* str_replace('/wiki', '', $path): every occurrence goes, wherever it is and whatever
+         * the base URL, so that nothing is left for the base path to strip. */
+        for (size_t r = 0; r < path_n;) {
+            if (path_n - r >= 5 && memcmp(path + r, "/wiki", 5) == 0) {
+                r += 5;
+            } else {
+                sb_byte(&unwiki, path[r++]);
+            }
+        }
+        if (unwiki.oom) {
+            out->oom = 1;
+            return;
+        }
+        path = unwiki.p ? unwiki.p : "";
+        path_n = unwiki.n;
+    }
     size_t raw_base_n = base_n;
     while (base_n > 0 && base[base_n - 1] == '/') {
         base_n--;
@@ -540,6 +561,7 @@ static void write_uri(uint64_t mask, qsh_profile profile, const char *path, size
             sb_byte(out, path[i]);
         }
     }
+    free(unwiki.p);
 }
 
 qsh_status qc_mistaken_canonical(qsh_ctx *ctx, const qsh_request *req, uint64_t mask, char **out,

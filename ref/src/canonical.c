@@ -44,11 +44,14 @@ static int all_wire(const char *p, size_t n) {
     return bad == 0;
 }
 
-/* The body counts only for a form-encoded POST or PUT, as a servlet container's parameter map
- * merges it only then. */
+/* The body counts only as Tomcat (Jira's and Confluence's container) reads it into the
+ * parameter map: the method exactly "POST" and the media type exactly
+ * "application/x-www-form-urlencoded", case-sensitive, before any ';' and with blanks trimmed.
+ * Jetty also reads PUT, "post" and other cases of the media type; those vectors are acceptable
+ * (docs/RULES.md, What the servers compute). */
 static int body_applies(const qsh_request *req) {
-    const unsigned char *m = (const unsigned char *)req->method;
-    if (!ascii_ieq_lit(m, req->method_len, "post") && !ascii_ieq_lit(m, req->method_len, "put")) {
+    static const char form[] = "application/x-www-form-urlencoded";
+    if (req->method_len != 4 || memcmp(req->method, "POST", 4) != 0) {
         return 0;
     }
     qsh_cur ct = cur_make(req->content_type, req->content_type_len);
@@ -59,7 +62,7 @@ static int body_applies(const qsh_request *req) {
     while (!cur_eof(ct) && (ct.end[-1] == ' ' || ct.end[-1] == '\t')) {
         ct.end--;
     }
-    return ascii_ieq_lit(ct.p, cur_len(ct), "application/x-www-form-urlencoded");
+    return cur_len(ct) == sizeof form - 1 && memcmp(ct.p, form, sizeof form - 1) == 0;
 }
 
 static qsh_status check_base(qsh_cur b, qsh_target *base) {

@@ -133,8 +133,10 @@ def canonical(method, target, base_url="", profile="server", body=None, content_
         _pct_check(base_path, "QSH_E_BASE_URL_INVALID")
 
     with_body = False
-    if method.upper() in ("POST", "PUT") and content_type is not None:
-        media = content_type.split(";")[0].strip(" \t").lower()
+    # As Jira's Tomcat reads a form body: the method exactly POST, the media type exactly
+    # application/x-www-form-urlencoded (case-sensitive), before any ';', blanks trimmed.
+    if method == "POST" and content_type is not None:
+        media = content_type.split(";")[0].strip(" \t")
         if media == "application/x-www-form-urlencoded":
             body = body or ""
             if len(body.encode()) > 4 * 1024 * 1024:

@@ -51,7 +51,7 @@ FILES = [
     ("qsh_limits.json", "Inputs at and over the reference's named limits, and a large realistic query.",
      [("Limits", cases_more.LIMITS)]),
     ("qsh_examples.json", "Atlassian's documented examples and realistic Jira, Confluence and Bitbucket requests.",
-     [("Examples", cases_more.EXAMPLES)]),
+     [("Examples", cases_more.EXAMPLES), ("FieldReports", cases_more.FIELD)]),
 ]
 
 

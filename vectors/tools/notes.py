@@ -1,9 +1,11 @@
 """The glossary of flags shared by every qsh vector file. Each file carries the entries of the
-flags it uses. bugType: KNOWN_MISTAKE (SPEC.md section 3: a real library got this wrong),
+flags it uses. bugType: KNOWN_MISTAKE (docs/RULES.md, Known mistakes: a real library got this wrong),
 BASIC (the plain rule), EDGE_CASE (a corner of the rules), DECISION (the sources leave it
 open; the reference's choice), DOCUMENTED (an example from Atlassian's documentation)."""
 
-SPEC = "SPEC.md section 1"
+SPEC = "docs/RULES.md#the-canonical-request"
+SERVERS = "docs/RULES.md#what-the-servers-compute"
+DECISIONS = "docs/RULES.md#decisions"
 JWT_DOC = "https://developer.atlassian.com/cloud/jira/platform/understanding-jwt-for-connect-apps/"
 BB_DOC = "https://developer.atlassian.com/cloud/bitbucket/query-string-hash/"
 TOMCAT = "https://tomcat.apache.org/tomcat-9.0-doc/api/org/apache/tomcat/util/http/Parameters.html"
@@ -16,11 +18,13 @@ def note(bug_type, description, *links):
 
 
 NOTES = {
-    # Known mistakes of real implementations (SPEC.md section 3).
+    # Known mistakes of real implementations (docs/RULES.md, Known mistakes).
     "ContextPathNotStripped": note(M, "The base URL's path (Confluence Cloud's /wiki) is hashed instead of stripped: /wiki/rest/api/content hashes as /rest/api/content.", JWT_DOC),
     "BasePathStringPrefix": note(M, "The base path is stripped as a string prefix: /wikipedia/x loses '/wiki'. It must be stripped only on a segment boundary.", BB_DOC),
     "BasePathCutByLength": note(M, "As many characters as the base path has are cut from the path without checking that the path starts with it: /rest/api/2/myself under /wiki loses '/rest' (python3-jira's QshGenerator).", SPEC),
-    "FormBodyIgnored": note(M, "The parameters of an application/x-www-form-urlencoded body of a POST or PUT are not hashed (atlassian-jwt's createQueryStringHash without checkBodyForParams, its default); a servlet merges them with the query's.", SPEC),
+    "WikiRemovedEverywhere": note(M, "Every '/wiki' is removed from the path, wherever it is and whatever the base URL (str_replace('/wiki', '', $path), as two PHP Connect libraries do): /wiki/rest/api/space/wiki/content hashes as /rest/api/space/content.", JWT_DOC),
+    "ValuesTrimmedUnquoted": note(M, "A value loses its surrounding blanks and one pair of double quotes, as an HTTP header-value parser applied to a query string does: jql=%22a%20b%22 hashes as a%20b.", JWT_DOC),
+    "FormBodyIgnored": note(M, "The parameters of an application/x-www-form-urlencoded body of a POST are not hashed (atlassian-jwt's createQueryStringHash without checkBodyForParams, its default); a servlet merges them with the query's.", SPEC),
     "BodyIgnoredWithQuery": note(M, "The form body counts only when the query has no parameter at all, jwt included (atlassian-jwt's checkBodyForParams); a servlet merges both.", SPEC),
     "ParameterLimit1000": note(M, "Only the first 1000 parameters are kept, as Node's querystring.parse does by default (maxKeys); the server hashes all of them.", "https://nodejs.org/api/querystring.html#querystringparsestr-sep-eq-options"),
     "EmptyNameKept": note(M, "A parameter with an empty name (=v) is hashed as '=v'; the server's parameter parser drops it.", SPEC),
@@ -65,7 +69,7 @@ NOTES = {
     "RawPath": note("EDGE_CASE", "The server profile hashes the path exactly as sent: escapes, their hex case, dot segments and repeated '/' stay.", SPEC),
     "Fragment": note("EDGE_CASE", "A fragment is not part of the request; it and what follows '#' are dropped.", "https://www.rfc-editor.org/rfc/rfc3986#section-3.5"),
     "AbsoluteTarget": note("EDGE_CASE", "The target is an absolute URL: scheme, host and port are dropped after the origin is checked.", BB_DOC),
-    "BaseUrlTrailingSlash": note("DECISION", "A base URL with a trailing '/' names the same base path as one without.", SPEC),
+    "BaseUrlTrailingSlash": note("DECISION", "A base URL with a trailing '/' names the same base path as one without.", DECISIONS),
     "PathOutsideBase": note("EDGE_CASE", "A path that is not under the base path is hashed as it is.", SPEC),
     "EmptyPiece": note("DECISION", "An empty piece (&&, a leading or trailing &) carries no parameter; the reference skips it as Tomcat does. An implementation may reject it instead.", TOMCAT),
     "EmptyName": note("DECISION", "A parameter with an empty name (=v) is dropped, as Tomcat's parameter parser drops it. An implementation may reject it instead.", TOMCAT),
@@ -78,8 +82,10 @@ NOTES = {
     "Utf16Order": note("EDGE_CASE", "Values sort in UTF-16 code-unit order (Java String.compareTo): U+10000 and above sort before U+E000..U+FFFF, unlike code-point or byte order.", "https://docs.oracle.com/javase/8/docs/api/java/lang/String.html#compareTo-java.lang.String-"),
     "NameOrder": note("BASIC", "Names are sorted by the bytes of their encoded form: upper case before lower case, a prefix before its extensions.", SPEC),
     "ValueOrder": note("BASIC", "Values of one name are sorted as strings, not as numbers.", SPEC),
-    "FormBody": note("EDGE_CASE", "A form-encoded POST or PUT body's parameters join the query's, as a servlet's parameter map merges them.", "https://jakarta.ee/specifications/servlet/6.0/jakarta-servlet-spec-6.0#when-parameters-are-available"),
-    "BodyIgnored": note("EDGE_CASE", "The body does not count: the method is not POST or PUT, or the body is not application/x-www-form-urlencoded.", SPEC),
+    "FormBody": note("EDGE_CASE", "A form-encoded POST body's parameters join the query's, as a servlet's parameter map merges them.", "https://jakarta.ee/specifications/servlet/6.0/jakarta-servlet-spec-6.0#when-parameters-are-available"),
+    "BodyIgnored": note("EDGE_CASE", "The body does not count: the method is not POST, or the body is not application/x-www-form-urlencoded.", SPEC),
+    "FormBodyContainer": note("EDGE_CASE", "Tomcat, Jira's container, reads a form body only for exactly POST with exactly application/x-www-form-urlencoded; Jetty also for PUT, for 'post' and for other letter cases of the media type. The rules follow Tomcat.", SERVERS),
+    "FieldReport": note("EDGE_CASE", "A request of a shape seen in reports from the field: a Confluence attachment, Zephyr Squad Cloud's /connect base URL, Bitbucket's /2.0/ API.", SPEC),
     "ProductDecodedPath": note("EDGE_CASE", "The product profile hashes the percent-decoded path; an implementation that hashes the raw path fails these.", SPEC),
     "ProductPlusInPath": note("EDGE_CASE", "In a path '+' is not a space, so the product profile keeps it.", "https://www.rfc-editor.org/rfc/rfc3986#section-3.3"),
     "MalformedEscape": note("DECISION", "A '%' without two hex digits: the reference rejects the request (Tomcat cannot decode it either) rather than guess.", TOMCAT),
@@ -87,8 +93,8 @@ NOTES = {
     "NotOnTheWire": note("DECISION", "A space, control or non-ASCII byte cannot be in a request target or form body as sent; rejected rather than encoded by guess.", "https://www.rfc-editor.org/rfc/rfc9112#section-3.2"),
     "BadMethod": note("DECISION", "The method is empty, too long, or not an RFC 9110 token: rejected.", "https://www.rfc-editor.org/rfc/rfc9110#section-9.1"),
     "BadAbsoluteUrl": note("DECISION", "An absolute target that is not http(s), has no host, has userinfo or a bad port: rejected.", "https://www.rfc-editor.org/rfc/rfc3986#section-3.2"),
-    "OriginMismatch": note("DECISION", "An absolute target on another origin than the base URL: rejected, since its path cannot be made relative to the base.", SPEC),
-    "BadBaseUrl": note("DECISION", "A base URL that is not an absolute http(s) URL, or has a query, fragment or bad escape: rejected.", SPEC),
-    "TooLong": note("DECISION", "An input at or over a named limit of the reference (target 1 MiB, base URL 4096 bytes): at the limit it is canonicalized, over it rejected with its own status, never truncated.", SPEC),
-    "EmptyTarget": note("DECISION", "An empty request target: rejected.", SPEC),
+    "OriginMismatch": note("DECISION", "An absolute target on another origin than the base URL: rejected, since its path cannot be made relative to the base.", DECISIONS),
+    "BadBaseUrl": note("DECISION", "A base URL that is not an absolute http(s) URL, or has a query, fragment or bad escape: rejected.", DECISIONS),
+    "TooLong": note("DECISION", "An input at or over a named limit of the reference (target 1 MiB, base URL 4096 bytes): at the limit it is canonicalized, over it rejected with its own status, never truncated.", DECISIONS),
+    "EmptyTarget": note("DECISION", "An empty request target: rejected.", DECISIONS),
 }
