@@ -188,8 +188,17 @@ done:
     return rc;
 }
 
-static const qshcheck_plugin_table_v1 table = {
-    QSHCHECK_PLUGIN_ABI, sizeof(qshcheck_plugin_table_v1), "libjwt", "1.10.2", NULL, NULL, verify};
+#ifndef LIBJWT_PACKAGE_VERSION
+#define LIBJWT_PACKAGE_VERSION "unknown"
+#endif
+
+static const qshcheck_plugin_table_v1 table = {QSHCHECK_PLUGIN_ABI,
+                                               sizeof(qshcheck_plugin_table_v1),
+                                               "libjwt",
+                                               LIBJWT_PACKAGE_VERSION,
+                                               NULL,
+                                               NULL,
+                                               verify};
 
 const qshcheck_plugin_table_v1 *qshcheck_plugin_v1(void) {
     return &table;

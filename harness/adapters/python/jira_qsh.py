@@ -15,6 +15,8 @@ import requests
 from jira import __version__ as jira_version
 from jira.client import QshGenerator
 
+from debian_version import debian_version
+
 ORIGIN = "https://your-domain.atlassian.net"
 
 
@@ -42,7 +44,8 @@ def main():
     for line in sys.stdin:
         msg = json.loads(line)
         if msg.get("type") == "hello":
-            out = {"type": "hello", "protocol": 1, "name": "python3-jira", "version": jira_version,
+            out = {"type": "hello", "protocol": 1, "name": "python3-jira",
+                   "version": debian_version("python3-jira", jira_version),
                    "operations": ["canonical", "qsh"], "profiles": ["server"]}
         else:
             try:

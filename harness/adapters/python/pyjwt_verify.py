@@ -26,6 +26,7 @@ import os
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests", "oracle"))
 import qsh_oracle  # noqa: E402
+from debian_version import debian_version  # noqa: E402
 
 NOW = [0]
 
@@ -92,7 +93,8 @@ def main():
     for line in sys.stdin:
         msg = json.loads(line)
         if msg.get("type") == "hello":
-            out = {"type": "hello", "protocol": 1, "name": "python3-jwt", "version": jwt.__version__,
+            out = {"type": "hello", "protocol": 1, "name": "python3-jwt",
+                   "version": debian_version("python3-jwt", jwt.__version__),
                    "operations": ["verify"]}
         else:
             try:
