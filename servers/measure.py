@@ -235,8 +235,11 @@ def answer_of(response, method):
 
 # --- the containers ---------------------------------------------------------------------------
 
-def compile_java(javac, jars, classes):
-    sources = sorted(glob.glob(os.path.join(HERE, "java", "**", "*.java"), recursive=True))
+def compile_java(javac, jars, classes, folders=("java",)):
+    """Compiles the .java files under HERE's folders into classes (emptied first)."""
+    sources = sorted(s for folder in folders
+                     for s in glob.glob(os.path.join(HERE, folder, "**", "*.java"),
+                                        recursive=True))
     shutil.rmtree(classes, ignore_errors=True)
     os.makedirs(classes)
     cp = os.pathsep.join(os.path.join(jars, j) for j in sorted(set(TOMCAT_JARS + JETTY_JARS)))
