@@ -181,6 +181,38 @@ def test_reports_complete_or_absent(tmp):
               % (fmt, rc, out[-200:]))
 
 
+def test_names_not_utf8(tmp):
+    # A file name that is not UTF-8 (Latin-1 e-acute) with XML markup in it: the JSON report
+    # keeps the failure, with the stray byte written as \xE9; the JUnit report stays valid.
+    sub = os.path.join(tmp, "latin1")
+    os.makedirs(sub, exist_ok=True)
+    path, doc = failing_copy(sub, b"caf\xe9_<&>.json")
+    tc = doc["testGroups"][0]["tests"][0]["tcId"]
+    rc, out, err = qc_bytes("run", "--format", "json", path)
+    try:
+        rep = json.loads(out.decode("utf-8"))
+    except ValueError:
+        rep = {}
+    fails = rep.get("failures", [])
+    check(rc == 1 and rep.get("failed") == 1 and len(fails) == 1,
+          "json: a file name that is not UTF-8 keeps its failure (got %r, %r)" % (rc, out[-300:]))
+    check(fails[:1] and fails[0]["file"].endswith("/caf\\xE9_<&>.json")
+          and fails[0]["key"] == "caf\\xE9_<&>/%d" % tc,
+          "json: the stray byte is written as \\xE9 (got %r)" % (fails[:1],))
+    rc, out, err = qc_bytes("run", "--format", "junit", path)
+    junit = os.path.join(tmp, "latin1.xml")
+    with open(junit, "wb") as f:
+        f.write(out)
+    xsd = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "junit.xsd")
+    if shutil.which("xmllint"):
+        p = subprocess.run(["xmllint", "--noout", "--schema", xsd, junit], capture_output=True)
+        check(rc == 1 and p.returncode == 0, "junit: valid with a file name that is not UTF-8: %r"
+              % p.stderr[-300:])
+    else:
+        check(False, "xmllint is missing (apt-get install libxml2-utils)")
+    check(b'classname="caf\\xE9_&lt;&amp;&gt;"' in out, "junit: the suite name is escaped")
+
+
 def lint_mutation(tmp, name, mutate, want):
     with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
         doc = json.load(f)
@@ -278,6 +310,7 @@ def main():
         test_canonical_and_qsh()
         test_run(tmp)
         test_reports_complete_or_absent(tmp)
+        test_names_not_utf8(tmp)
         test_lint(tmp)
     return check.finish()
 

@@ -25,7 +25,9 @@ static const char usage[] =
     "line is \"N passed, N failed\".\n"
     "\n"
     "  --format F               text (default), json, junit (JUnit XML) or tap (TAP 13); all\n"
-    "                           but text write the document alone on stdout\n"
+    "                           but text write the document alone on stdout; a file name or\n"
+    "                           an answer that is not UTF-8 has each stray byte written as\n"
+    "                           \\xNN (and, in JSON, each backslash doubled)\n"
     "  --expected-failures FILE lines of FILE/TCID  # reason (wildcards allowed): those cases\n"
     "                           may fail; a new failure or a listed case that passes fails\n"
     "                           the run, and the lines to add or remove are printed\n"
@@ -243,6 +245,7 @@ int cmd_run(int argc, char **argv) {
                 rc = QC_EXIT_FAIL;
             }
         }
+        rep.restarts = qc_exec_restarts(&impl);
         qc_report_end(&rep);
         if (rep.failed > 0) {
             rc = QC_EXIT_FAIL;

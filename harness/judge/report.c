@@ -39,11 +39,87 @@ size_t qc_write_escaped(FILE *out, const char *s, size_t n, size_t mark) {
     return mark >= n ? col : mark_col;
 }
 
+size_t qc_utf8_char(const char *str, size_t n) {
+    const unsigned char *s = (const unsigned char *)str;
+    if (n == 0) {
+        return 0;
+    }
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    size_t len = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+                 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                : 0;
+    if (len == 0 || n < len) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    /* no overlong forms, no surrogates, nothing above U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F)) {
+        return 0;
+    }
+    return len;
+}
+
+/* A JSON string of s: s itself when it is UTF-8; otherwise each byte outside UTF-8 as the four
+ * characters \xNN and each backslash doubled, so that the bytes can be told back (run --help
+ * documents this). NULL only when out of memory. */
+static json_t *json_text(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && qc_utf8_char(s + i, n - i) > 0) {
+        i += qc_utf8_char(s + i, n - i);
+    }
+    if (i == n) {
+        return json_stringn(s, n);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < n;) {
+        size_t k = qc_utf8_char(s + i, n - i);
+        if (k == 0) {
+            fprintf(m, "\\x%02X", (unsigned char)s[i]);
+            i++;
+        } else {
+            if (s[i] == '\\') {
+                fputc('\\', m);
+            }
+            fwrite(s + i, 1, k, m);
+            i += k;
+        }
+    }
+    fclose(m);
+    json_t *j = json_stringn(buf, len);
+    free(buf);
+    return j;
+}
+
 /* Text of XML character data or an attribute value: markup escaped, and bytes that XML 1.0
- * cannot carry (controls, invalid UTF-8 is not produced here) written as \xNN. */
+ * cannot carry (controls, bytes outside UTF-8, U+FFFE and U+FFFF) written as \xNN. */
 static void write_xml(FILE *o, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)s[i];
+        if (b >= 0x80) {
+            size_t k = qc_utf8_char(s + i, n - i);
+            int nonchar = k == 3 && b == 0xEF && (unsigned char)s[i + 1] == 0xBF &&
+                          (unsigned char)s[i + 2] >= 0xBE;
+            if (k == 0 || nonchar) {
+                fprintf(o, "\\x%02X", b);
+            } else {
+                fwrite(s + i, 1, k, o);
+                i += k - 1;
+            }
+            continue;
+        }
         switch (b) {
         case '<':
             fputs("&lt;", o);
@@ -73,7 +149,8 @@ int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_
     r->out = out;
     snprintf(r->impl_name, sizeof r->impl_name, "%s", impl_name);
     if (format == QC_FORMAT_JSON) {
-        r->doc = json_pack("{s:s, s:[]}", "implementation", impl_name, "failures");
+        r->doc = json_pack("{s:o, s:[]}", "implementation", json_text(impl_name, strlen(impl_name)),
+                           "failures");
         return r->doc ? 0 : -1;
     }
     if (format == QC_FORMAT_JUNIT) {
@@ -170,7 +247,7 @@ static void json_failure(qc_report *r, const char *file, const char *key, const 
                               "target", c->target.p, c->target.n, "baseUrl", c->base_url.p,
                               c->base_url.n, "profile", c->profile.p, c->profile.n);
     if (input && c->has_body) {
-        json_object_set_new(input, "body", json_stringn(c->body.p, c->body.n));
+        json_object_set_new(input, "body", json_text(c->body.p, c->body.n));
         json_object_set_new(input, "contentType",
                             json_stringn(c->content_type.p, c->content_type.n));
     }
@@ -188,20 +265,21 @@ static void json_failure(qc_report *r, const char *file, const char *key, const 
     if (a->outcome == QC_OUT_OK) {
         actual = json_pack("{s:s}", "outcome", "canonical");
         if (actual && a->request) {
-            json_object_set_new(actual, "canonicalRequest",
-                                json_stringn(a->request, a->request_len));
+            json_object_set_new(actual, "canonicalRequest", json_text(a->request, a->request_len));
         }
         if (actual && a->has_qsh) {
-            json_object_set_new(actual, "qsh", json_string(a->qsh));
+            json_object_set_new(actual, "qsh", json_text(a->qsh, strlen(a->qsh)));
         }
     } else {
-        actual = json_pack("{s:s, s:s}", "outcome",
-                           a->outcome == QC_OUT_ERROR ? "rejected" : "broken", "status", a->status);
+        actual =
+            json_pack("{s:s, s:o}", "outcome", a->outcome == QC_OUT_ERROR ? "rejected" : "broken",
+                      "status", json_text(a->status, strlen(a->status)));
     }
     json_t *f =
-        json_pack("{s:s, s:s, s:I, s:s%, s:O*, s:s, s:s, s:o*, s:o*, s:o*}", "file", file, "key",
-                  key, "tcId", (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags",
-                  c->flags, "verdict", v->kind == QC_XPASS ? "unexpected-pass" : "fail", "why",
+        json_pack("{s:o, s:o, s:I, s:s%, s:O*, s:s, s:s, s:o*, s:o*, s:o*}", "file",
+                  json_text(file, strlen(file)), "key", json_text(key, strlen(key)), "tcId",
+                  (json_int_t)c->tc_id, "comment", c->comment.p, c->comment.n, "flags", c->flags,
+                  "verdict", v->kind == QC_XPASS ? "unexpected-pass" : "fail", "why",
                   verdict_why(v), "input", input, "expected", expected, "actual", actual);
     if (f && v->has_diff && v->kind == QC_FAIL) {
         json_object_set_new(f, "firstDifference", json_integer((json_int_t)v->first_diff));
@@ -216,7 +294,9 @@ static void junit_case(qc_report *r, const char *key, const qc_case *c, const qc
         return;
     }
     r->suite_tests++;
-    fprintf(o, "    <testcase classname=\"%s\" name=\"", r->suite_name);
+    fputs("    <testcase classname=\"", o);
+    write_xml(o, r->suite_name, strlen(r->suite_name));
+    fputs("\" name=\"", o);
     write_xml(o, key, strlen(key));
     fputs(": ", o);
     write_xml(o, c->comment.p, c->comment.n);
@@ -340,10 +420,10 @@ void qc_report_file_end(qc_report *r) {
     }
     fclose(r->suite);
     r->suite = NULL;
-    fprintf(r->out,
-            "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-            "skipped=\"%zu\" time=\"0\">\n",
-            r->suite_name, r->suite_tests, r->suite_failures, r->suite_skipped);
+    fputs("  <testsuite name=\"", r->out);
+    write_xml(r->out, r->suite_name, strlen(r->suite_name));
+    fprintf(r->out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
+            r->suite_tests, r->suite_failures, r->suite_skipped);
     fwrite(r->suite_buf, 1, r->suite_len, r->out);
     fputs("  </testsuite>\n", r->out);
     free(r->suite_buf);
@@ -358,6 +438,9 @@ void qc_report_end(qc_report *r) {
         json_object_set_new(r->doc, "failed", json_integer((json_int_t)r->failed));
         json_object_set_new(r->doc, "skipped", json_integer((json_int_t)r->skipped));
         json_object_set_new(r->doc, "expectedFailures", json_integer((json_int_t)r->xfailed));
+        if (r->restarts) {
+            json_object_set_new(r->doc, "restarts", json_integer((json_int_t)r->restarts));
+        }
         json_dumpf(r->doc, r->out, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', r->out);
         json_decref(r->doc);
@@ -377,6 +460,10 @@ void qc_report_end(qc_report *r) {
     }
     if (r->xfailed) {
         fprintf(line_out, "%zu expected failures\n", r->xfailed);
+    }
+    if (r->restarts) {
+        fprintf(line_out, "the implementation was restarted %zu time%s\n", r->restarts,
+                r->restarts == 1 ? "" : "s");
     }
     fprintf(line_out, "%zu passed, %zu failed", r->passed, r->failed);
     if (r->skipped) {

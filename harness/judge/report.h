@@ -14,6 +14,7 @@ typedef struct qc_report {
     qc_format format;
     FILE *out;
     size_t passed, failed, skipped, xfailed;
+    size_t restarts; /* of the implementation's program, set before qc_report_end */
     size_t tap_n;
     json_t *doc; /* JSON: the document being built */
     /* JUnit: the current file's test cases, written once its counts are known */
@@ -40,6 +41,10 @@ void qc_report_end(qc_report *r);
 /* Ends a run that cannot finish: closes a JUnit document, bails out of TAP, writes no JSON;
  * frees what the report holds. */
 void qc_report_abandon(qc_report *r);
+
+/* The length of the UTF-8 character at the start of s[0..n): 1 to 4, or 0 when the bytes there
+ * are not UTF-8 (overlong forms, surrogates and code points above U+10FFFF are not). */
+size_t qc_utf8_char(const char *s, size_t n);
 
 /* Writes s with non-printable bytes, '"' and '\\' escaped as in C; returns the column at which
  * byte `mark` of s was written (the escaped width before it). */
