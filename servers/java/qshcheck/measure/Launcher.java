@@ -63,7 +63,8 @@ final class Launcher {
     static void ready(String server, String version, List<Integer> ports) {
         StringBuilder line = new StringBuilder("{\"server\":").append(Json.string(server))
                 .append(",\"version\":").append(Json.string(version))
-                .append(",\"java\":").append(Json.string(System.getProperty("java.runtime.version")))
+                .append(",\"java\":")
+                .append(Json.string(System.getProperty("java.runtime.version")))
                 .append(",\"ports\":[");
         for (int i = 0; i < ports.size(); i++) {
             line.append(i > 0 ? "," : "").append(ports.get(i));

@@ -71,8 +71,8 @@ public final class TomcatLauncher {
         Context context = tomcat.addContext(path, docBase.getAbsolutePath());
         // Tomcat names a context's work folder after its path; a base path of thousands of
         // characters would be a file name longer than any file system allows.
-        ((StandardContext) context).setWorkDir(new File(base, path.isEmpty() ? "work-root" : "work-context")
-                .getAbsolutePath());
+        File work = new File(base, path.isEmpty() ? "work-root" : "work-context");
+        ((StandardContext) context).setWorkDir(work.getAbsolutePath());
         if (utf8) {
             FilterDef def = new FilterDef();
             def.setFilterName("utf8");

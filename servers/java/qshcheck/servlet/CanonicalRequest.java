@@ -55,7 +55,8 @@ public final class CanonicalRequest {
         byte[] digest = sha256.digest(canonicalRequest.getBytes(StandardCharsets.UTF_8));
         StringBuilder hex = new StringBuilder(2 * digest.length);
         for (byte b : digest) {
-            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16))
+                    .append(Character.forDigit(b & 0xf, 16));
         }
         return hex.toString();
     }

@@ -101,8 +101,8 @@ public final class ServletTests {
         if (allowContext) {
             init.put("allowContextQsh", "true");
         }
-        FilterConfig config = proxy(FilterConfig.class,
-                (name, args) -> name.equals("getInitParameter") ? init.get((String) args[0]) : null);
+        FilterConfig config = proxy(FilterConfig.class, (name, args) ->
+                name.equals("getInitParameter") ? init.get((String) args[0]) : null);
         QshFilter filter = new QshFilter();
         filter.init(config);
         filter.doFilter(request, response, chain);
