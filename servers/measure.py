@@ -399,10 +399,15 @@ def short(text, limit=100):
 
 def differences(old, new):
     out = []
-    for name in ("java", "configurations"):
-        if old.get(name) != new[name]:
-            out.append("%s: committed %s, measured %s"
-                       % (name, json.dumps(old.get(name)), json.dumps(new[name])))
+    if old.get("java") != new["java"]:
+        out.append("java: committed %s, measured %s"
+                   % (json.dumps(old.get("java")), json.dumps(new["java"])))
+    for name in CONFIGURATIONS:
+        was = old.get("configurations", {}).get(name, {})
+        for field, now in sorted(new["configurations"][name].items()):
+            if was.get(field) != now:
+                out.append("%s %s: committed %s, measured %s"
+                           % (name, field, json.dumps(was.get(field)), json.dumps(now)))
     before = {key_order(c): c for c in old.get("cases", [])}
     after = {key_order(c): c for c in new["cases"]}
     for order in sorted(set(before) | set(after)):
