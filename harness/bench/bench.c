@@ -4,7 +4,10 @@
  * machines are noisy. The one figure that does not depend on time, heap allocations per qsh
  * in steady state, makes the program exit 1 when it is not zero.
  *
- *   qshcheck-bench [--quick] [--compare-node] [REQUESTS.json]
+ *   qshcheck-bench [--quick] [--shuffle] [--compare-node] [REQUESTS.json]
+ *
+ * --shuffle visits the mix in a new random order in every round of the mix timings, so that
+ * the branch predictor cannot learn the fixed sequence of 24 requests.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -21,6 +24,9 @@
 
 #ifndef QSHCHECK_SOURCE_DIR
 #define QSHCHECK_SOURCE_DIR "."
+#endif
+#ifndef QSHCHECK_BUILD_INFO
+#define QSHCHECK_BUILD_INFO "unknown build"
 #endif
 
 /* Heap allocations are counted by interposing the allocator (glibc's __libc_* functions stay
@@ -65,6 +71,8 @@ typedef struct mix {
     size_t n;
     size_t bytes; /* canonical bytes in one pass over the mix */
     json_t *doc;
+    size_t *order; /* NULL: the file's order; else a shuffled order per round */
+    size_t rounds; /* rounds that `order` holds */
 } mix;
 
 static const char *str(json_t *o, const char *k, const char *dflt) {
@@ -126,7 +134,9 @@ static double time_mix(mix *m, qsh_ctx *ctx, int op, int reps, int iters, char *
     for (int r = 0; r < reps; r++) {
         double t0 = now_ns();
         for (int it = 0; it < iters; it++) {
-            for (size_t i = 0; i < m->n; i++) {
+            const size_t *order = m->order ? m->order + (size_t)it % m->rounds * m->n : NULL;
+            for (size_t k = 0; k < m->n; k++) {
+                size_t i = order ? order[k] : k;
                 qsh_status st = QSH_OK;
                 if (op == OP_QSH) {
                     st = qsh_compute(ctx, &m->req[i], hex);
@@ -169,6 +179,57 @@ static char *make_query(size_t size, size_t *params) {
         (*params)++;
     }
     return t;
+}
+
+/* Shuffled orders of the mix for `rounds` rounds (xorshift, a fixed seed: the same orders in
+ * every run). */
+static int shuffle_mix(mix *m, size_t rounds) {
+    m->order = malloc(rounds * m->n * sizeof *m->order);
+    if (m->order == NULL) {
+        return -1;
+    }
+    m->rounds = rounds;
+    unsigned seed = 2463534242u;
+    for (size_t r = 0; r < rounds; r++) {
+        size_t *o = m->order + r * m->n;
+        for (size_t i = 0; i < m->n; i++) {
+            o[i] = i;
+        }
+        for (size_t i = m->n - 1; i > 0; i--) {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            size_t j = seed % (i + 1), t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+    }
+    return 0;
+}
+
+/* The processor, from /proc/cpuinfo where there is one, and whether it has the SHA
+ * extensions: the floor is SHA-256 itself, several times slower without them. */
+static void print_machine(void) {
+    char line[4096], model[256] = "unknown processor";
+    int sha = -1;
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "model name", 10) == 0 && strchr(line, ':') != NULL) {
+            snprintf(model, sizeof model, "%s", strchr(line, ':') + 2);
+            model[strcspn(model, "\n")] = '\0';
+        } else if (strncmp(line, "flags", 5) == 0) {
+            sha = strstr(line, " sha_ni") != NULL;
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    printf("machine: %s%s; build: %s\n", model,
+           sha < 0 ? ""
+           : sha   ? ", SHA extensions"
+                   : ", no SHA extensions",
+           QSHCHECK_BUILD_INFO);
 }
 
 static int run_child(char *const argv[], int quiet) {
@@ -267,15 +328,17 @@ static const char *mark(int ok) {
 }
 
 int main(int argc, char **argv) {
-    int quick = 0, compare_node = 0;
+    int quick = 0, compare_node = 0, shuffle = 0;
     const char *path = QSHCHECK_SOURCE_DIR "/harness/bench/requests.json";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
         } else if (strcmp(argv[i], "--compare-node") == 0) {
             compare_node = 1;
+        } else if (strcmp(argv[i], "--shuffle") == 0) {
+            shuffle = 1;
         } else if (strcmp(argv[i], "--help") == 0) {
-            puts("usage: qshcheck-bench [--quick] [--compare-node] [REQUESTS.json]");
+            puts("usage: qshcheck-bench [--quick] [--shuffle] [--compare-node] [REQUESTS.json]");
             return 0;
         } else {
             path = argv[i];
@@ -284,13 +347,15 @@ int main(int argc, char **argv) {
     int reps = quick ? 3 : 21, iters = quick ? 20 : 400;
     qsh_ctx *ctx = qsh_ctx_new();
     mix m;
-    if (ctx == NULL || load_mix(path, &m, ctx) != 0) {
+    if (ctx == NULL || load_mix(path, &m, ctx) != 0 ||
+        (shuffle && shuffle_mix(&m, (size_t)iters) != 0)) {
         return 3;
     }
     size_t cap = 1 << 20;
     char *buf = malloc(cap);
-    printf("request mix: %zu requests from %s, %.0f canonical bytes on average\n", m.n, path,
-           (double)m.bytes / (double)m.n);
+    print_machine();
+    printf("request mix: %zu requests from %s, %.0f canonical bytes on average%s\n", m.n, path,
+           (double)m.bytes / (double)m.n, shuffle ? ", in a shuffled order each round" : "");
 
     /* Warm up, then count allocations over steady-state calls. */
     time_mix(&m, ctx, OP_QSH, 1, 50, buf, cap);

@@ -177,6 +177,29 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data, int is_query) {
 void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
     size_t n = ctx->params_len;
     params_sort(ctx->params, ctx->params_tmp, ctx->sortrecs, n);
+    /* The query is at most the parameters' bytes (all in the scratch) and a separator each:
+     * when that fits, as it always does in qsh_compute, it is written without a check per
+     * piece. */
+    if (w->cap - w->len >= ctx->scratch_used + 2 * n) {
+        unsigned char *o = w->p + w->len;
+        for (size_t i = 0; i < n; i++) {
+            const qsh_param *p = &ctx->params[i];
+            if (i > 0 && p[-1].key == p->key && params_name_cmp(p - 1, p) == 0) {
+                *o++ = ',';
+            } else {
+                if (i > 0) {
+                    *o++ = '&';
+                }
+                wbuf_copy(o, p->name, p->name_len);
+                o += p->name_len;
+                *o++ = '=';
+            }
+            wbuf_copy(o, p->value, p->value_len);
+            o += p->value_len;
+        }
+        w->len = (size_t)(o - w->p);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         const qsh_param *p = &ctx->params[i];
         const qsh_param *prev = i > 0 ? &ctx->params[i - 1] : NULL;
