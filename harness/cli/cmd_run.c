@@ -53,19 +53,6 @@ static void file_stem(const char *path, char *out, size_t cap) {
     snprintf(out, cap, "%.*s", (int)n, base);
 }
 
-static void flags_text(const qc_case *c, char *out, size_t cap) {
-    size_t i, len = 0;
-    json_t *flag;
-    out[0] = '\0';
-    json_array_foreach(c->flags, i, flag) {
-        int w = snprintf(out + len, cap - len, "%s%s", len ? " " : "", json_string_value(flag));
-        if (w < 0 || (size_t)w >= cap - len) {
-            break;
-        }
-        len += (size_t)w;
-    }
-}
-
 typedef struct run_options {
     qc_format format;
     const char *expected;
@@ -79,7 +66,8 @@ static int setup_impl(const run_options *o, qc_impl *impl) {
 /* Runs one loaded file's cases and reports them. -1 when out of memory. */
 static int run_file(const qc_file *vf, qc_impl *impl, int strict, qc_expect *expect,
                     qc_report *rep) {
-    char stem[256], key[300], flags[512];
+    char stem[256], key[300];
+    int rc = 0;
     file_stem(vf->path, stem, sizeof stem);
     if (expect != NULL) {
         qc_expect_file_run(expect, stem);
@@ -95,30 +83,16 @@ static int run_file(const qc_file *vf, qc_impl *impl, int strict, qc_expect *exp
         const qc_case *c = &vf->cases[i];
         qc_verdict v = qc_judge(c, &answers[i], strict);
         snprintf(key, sizeof key, "%s/%lld", stem, c->tc_id);
-        qc_expect_entry *e = expect ? qc_expect_match(expect, key) : NULL;
-        if (e != NULL) {
-            if (v.kind == QC_FAIL) {
-                v.kind = QC_XFAIL;
-                e->failed_matches++;
-            } else if (v.kind == QC_PASS) {
-                e->passed_matches++;
-                if (!e->wildcard) {
-                    v.kind = QC_XPASS;
-                }
-            } else {
-                e->skipped_matches++;
-            }
-            v.expect_reason = e->reason;
-        } else if (expect != NULL && v.kind == QC_FAIL) {
-            flags_text(c, flags, sizeof flags);
-            qc_expect_add(expect, key, v.why, flags);
+        if (expect != NULL && qc_expect_apply(expect, key, c, &v) != 0) {
+            fprintf(stderr, "qshcheck: out of memory\n");
+            rc = -1;
         }
         qc_report_case(rep, vf->path, key, c, &answers[i], &v);
         qc_answer_clear(&answers[i]);
     }
     qc_report_file_end(rep);
     free(answers);
-    return 0;
+    return rc;
 }
 
 /* Loads every file before anything is reported, so that a file that cannot be loaded leaves

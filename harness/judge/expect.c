@@ -15,6 +15,28 @@ static char *trim(char *s) {
     return s;
 }
 
+/* The key with FILE reduced to a file's stem, as run makes keys: a folder and .json dropped
+ * (`vectors/qsh_utf8.json/3` is `qsh_utf8/3`). NULL when out of memory. */
+static char *normalise_key(const char *key) {
+    const char *tcid = strrchr(key, '/');
+    const char *file = key;
+    for (const char *p = key; p < tcid; p++) {
+        if (*p == '/') {
+            file = p + 1;
+        }
+    }
+    size_t n = (size_t)(tcid - file);
+    if (n > 5 && memcmp(tcid - 5, ".json", 5) == 0) {
+        n -= 5;
+    }
+    size_t len = n + strlen(tcid) + 1;
+    char *out = malloc(len);
+    if (out != NULL) {
+        snprintf(out, len, "%.*s%s", (int)n, file, tcid);
+    }
+    return out;
+}
+
 int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
     memset(x, 0, sizeof *x);
     FILE *f = fopen(path, "r");
@@ -28,6 +50,9 @@ int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
     int lineno = 0, rc = 0;
     while (getline(&line, &cap, f) > 0) {
         lineno++;
+        if (lineno == 1 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(line, line + 3, strlen(line + 3) + 1); /* a byte order mark */
+        }
         char *hash = strchr(line, '#');
         char *reason = hash ? trim(hash + 1) : "";
         if (hash) {
@@ -54,8 +79,14 @@ int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
         x->e = grown;
         qc_expect_entry *e = &x->e[x->n++];
         memset(e, 0, sizeof *e);
-        e->pattern = strdup(key);
+        e->pattern = normalise_key(key);
+        e->written = strdup(key);
         e->reason = strdup(reason);
+        if (e->pattern == NULL || e->written == NULL || e->reason == NULL) {
+            rc = -1;
+            snprintf(err, errcap, "out of memory");
+            break;
+        }
         e->line = lineno;
         e->wildcard = strpbrk(key, "*?[") != NULL;
     }
@@ -70,6 +101,7 @@ int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
 void qc_expect_free(qc_expect *x) {
     for (size_t i = 0; i < x->n; i++) {
         free(x->e[i].pattern);
+        free(x->e[i].written);
         free(x->e[i].reason);
     }
     for (size_t i = 0; i < x->nadd; i++) {
@@ -118,6 +150,45 @@ int qc_expect_add(qc_expect *x, const char *key, const char *why, const char *fl
     return 0;
 }
 
+/* The case's flags, space-separated, cut at cap. */
+static void flags_text(const qc_case *c, char *out, size_t cap) {
+    size_t i, len = 0;
+    json_t *flag;
+    out[0] = '\0';
+    json_array_foreach(c->flags, i, flag) {
+        int w = snprintf(out + len, cap - len, "%s%s", len ? " " : "", json_string_value(flag));
+        if (w < 0 || (size_t)w >= cap - len) {
+            break;
+        }
+        len += (size_t)w;
+    }
+}
+
+int qc_expect_apply(qc_expect *x, const char *key, const qc_case *c, qc_verdict *v) {
+    qc_expect_entry *e = qc_expect_match(x, key);
+    if (e == NULL) {
+        if (v->kind != QC_FAIL) {
+            return 0;
+        }
+        char flags[512];
+        flags_text(c, flags, sizeof flags);
+        return qc_expect_add(x, key, v->why, flags);
+    }
+    if (v->kind == QC_FAIL) {
+        v->kind = QC_XFAIL;
+        e->failed_matches++;
+    } else if (v->kind == QC_PASS) {
+        e->passed_matches++;
+        if (!e->wildcard) {
+            v->kind = QC_XPASS;
+        }
+    } else {
+        e->skipped_matches++;
+    }
+    v->expect_reason = e->reason;
+    return 0;
+}
+
 /* An entry is stale when it no longer describes a failure: an exact entry whose case passed or
  * was not found in a file it names; a wildcard entry that covered no failure in its files. */
 static int entry_dead(const qc_expect_entry *e) {
@@ -149,7 +220,7 @@ size_t qc_expect_report(qc_expect *x, FILE *out) {
         for (size_t i = 0; i < x->n; i++) {
             qc_expect_entry *e = &x->e[i];
             if (entry_dead(e)) {
-                fprintf(out, "%s%s%s\n", e->pattern, e->reason[0] ? "  # " : "", e->reason);
+                fprintf(out, "%s%s%s\n", e->written, e->reason[0] ? "  # " : "", e->reason);
             }
         }
     }

@@ -1,6 +1,8 @@
 /* Expected-failure lists: one entry a line, `KEY  # reason`, where KEY is FILE/TCID (the vector
  * file's name without .json, and the case's tcId) and may use shell wildcards (`qsh_utf8/` then
- * `*`). Blank lines and lines starting with '#' are ignored.
+ * `*`). Blank lines and lines starting with '#' are ignored. FILE may also be written with
+ * .json or a folder (`vectors/qsh_utf8.json/3` is `qsh_utf8/3`), and the list may start with a
+ * UTF-8 byte order mark.
  *
  * A run fails on a failure no entry lists, and on an entry that no longer fails: an exact entry
  * whose case passes, or a wildcard entry that matches no failing case of a file it covers. The
@@ -11,8 +13,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "judge/verdict.h"
+
 typedef struct qc_expect_entry {
-    char *pattern;
+    char *pattern; /* the key, FILE as a file's stem */
+    char *written; /* the key as the line has it */
     char *reason;
     int line;
     int wildcard;
@@ -39,6 +44,12 @@ qc_expect_entry *qc_expect_match(qc_expect *x, const char *key);
 
 /* Notes that a vector file (its stem) was run, so that entries for it can be judged stale. */
 void qc_expect_file_run(qc_expect *x, const char *stem);
+
+/* Applies the list to the verdict v of case c (key "qsh_path/17"): a failure an entry lists
+ * becomes QC_XFAIL, a listed case that passes QC_XPASS when the entry names it exactly (a
+ * wildcard entry may cover cases that pass), and a failure no entry lists is recorded as a
+ * line to add. Counts what each entry covered, for qc_expect_report. -1 when out of memory. */
+int qc_expect_apply(qc_expect *x, const char *key, const qc_case *c, qc_verdict *v);
 
 /* Records a failure that no entry lists, with the line that would list it. */
 int qc_expect_add(qc_expect *x, const char *key, const char *why, const char *flags);
