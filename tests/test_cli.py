@@ -231,6 +231,29 @@ def test_expected_failure_forms(tmp):
               "the expected-failure line %r lists the case (rc %d): %s" % (line, rc, out[-300:]))
 
 
+def test_not_regular_files(tmp):
+    # A folder or a FIFO where a file is read: refused at once with exit 3, never read as empty
+    # and never waited on.
+    folder = os.path.join(tmp, "a_folder.txt")
+    os.makedirs(folder, exist_ok=True)
+    fifo = os.path.join(tmp, "x.json")
+    os.mkfifo(fifo)
+    one = os.path.join(VECTORS, "qsh_method.json")
+    for args, what in [(("run", "--expected-failures", folder, one), "a folder as --expected-failures"),
+                       (("run", "--expected-failures", fifo, one), "a FIFO as --expected-failures"),
+                       (("lint", fifo), "a FIFO named x.json to lint"),
+                       (("run", fifo), "a FIFO named x.json to run"),
+                       (("token", "verify", "--public-key", fifo, "--kind", "install", "--audience", "a",
+                         "--client-key", "b", "GET", "/"), "a FIFO as --public-key"),
+                       (("token", "verify", "--public-key", folder, "--kind", "install", "--audience", "a",
+                         "--client-key", "b", "GET", "/"), "a folder as --public-key")]:
+        rc, out, err = qc_bytes(*args, timeout=10)
+        check(rc == 3 and b"is not a regular file" in err and os.fsencode(args[-1] if what.endswith("run") or
+              what.endswith("lint") else (folder if "folder" in what else fifo)) in err,
+              "%s: exit 3, refused (got %r, %r)" % (what, rc, err[-200:]))
+    os.remove(fifo)
+
+
 def lint_mutation(tmp, name, mutate, want):
     with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
         doc = json.load(f)
@@ -330,6 +353,7 @@ def main():
         test_reports_complete_or_absent(tmp)
         test_names_not_utf8(tmp)
         test_expected_failure_forms(tmp)
+        test_not_regular_files(tmp)
         test_lint(tmp)
     return check.finish()
 

@@ -1,6 +1,7 @@
 /* `qshcheck lint`: a vector file is well-formed, self-consistent, and its hashes are right. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -19,7 +20,8 @@ static const char usage[] =
     "canonicalQuery, every qsh is the SHA-256 of its canonicalRequest, and every status is\n"
     "a known status name.\n"
     "\n"
-    "exit status: 0 no errors; 1 errors found; 2 bad arguments; 3 a file cannot be read.\n";
+    "exit status: 0 no errors; 1 errors found; 2 bad arguments; 3 a file cannot be read or is\n"
+    "not a regular file (a folder argument is read for its .json files).\n";
 
 typedef struct lint_state {
     const char *file;
@@ -44,11 +46,9 @@ static json_t *load_schema(const char *file, const char *name, char *err, size_t
     const char *slash = strrchr(file, '/');
     int dirlen = slash ? (int)(slash - file) : 1;
     snprintf(path, sizeof path, "%.*s/schema/%s", dirlen, slash ? file : ".", name);
-    FILE *probe = fopen(path, "r");
-    if (probe == NULL) {
+    struct stat st;
+    if (stat(path, &st) != 0) { /* not beside the file: the bundled one */
         snprintf(path, sizeof path, "%s/schema/%s", qc_default_vectors_dir(), name);
-    } else {
-        fclose(probe);
     }
     return qc_json_load(path, err, errcap);
 }

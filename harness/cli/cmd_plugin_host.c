@@ -24,6 +24,63 @@ static qshcheck_str str_of(json_t *j, const char *key) {
     return s;
 }
 
+/* The plugin is not trusted: its err may fill the buffer without a NUL or hold bytes that are
+ * not UTF-8, its return code may be none of the three, its len may lie. */
+
+/* A request longer than this cannot be a line of the protocol: a plugin still asking for more
+ * is broken. */
+#define MAX_CANONICAL ((size_t)64 * 1024 * 1024)
+
+/* The plugin's err as a JSON string: the bytes up to the first NUL or the buffer's end, each
+ * byte outside printable ASCII as '?' when they are not UTF-8. */
+static json_t *err_string(const char *err, size_t cap) {
+    size_t n = 0;
+    while (n < cap && err[n] != '\0') {
+        n++;
+    }
+    if (n == 0) {
+        return json_string("rejected");
+    }
+    json_t *s = json_stringn(err, n);
+    if (s != NULL) {
+        return s;
+    }
+    char clean[512];
+    n = n < sizeof clean ? n : sizeof clean;
+    for (size_t i = 0; i < n; i++) {
+        clean[i] = err[i] >= 0x20 && err[i] < 0x7f ? err[i] : '?';
+    }
+    return json_stringn(clean, n);
+}
+
+static json_t *rejected(json_int_t id, const char *err, size_t cap) {
+    return json_pack("{s:I, s:{s:o}}", "id", id, "error", "status", err_string(err, cap));
+}
+
+/* The answer for a plugin that broke its contract: the case fails as broken, with why (the
+ * line protocol's "broken" answer). */
+static json_t *broken(json_int_t id, const char *fn, const char *what) {
+    char why[300];
+    snprintf(why, sizeof why, "the plugin is broken: %s %s", fn, what);
+    return json_pack("{s:I, s:s}", "id", id, "broken", why);
+}
+
+static json_t *broken_rc(json_int_t id, const char *fn, int rc) {
+    char what[120];
+    snprintf(what, sizeof what, "returned %d, which is none of QSHCHECK_OK, _REJECTED, _TOO_SMALL",
+             rc);
+    return broken(id, fn, what);
+}
+
+static int is_hex64(const char *hex) {
+    for (int i = 0; i < 64; i++) {
+        if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int has_verify(const qshcheck_plugin_table_v1 *pl) {
     return pl->struct_size >= sizeof(qshcheck_plugin_table_v1) && pl->verify != NULL;
 }
@@ -68,10 +125,71 @@ static json_t *serve_verify(const qshcheck_plugin_table_v1 *pl, json_t *j, json_
     vr.has_client_key = json_object_get(j, "clientKey") != NULL;
     vr.lookup = host_lookup;
     vr.lookup_ud = &keys;
-    if (pl->verify(&vr, err, sizeof err) == QSHCHECK_OK) {
+    int rc = pl->verify(&vr, err, sizeof err);
+    if (rc == QSHCHECK_OK) {
         return json_pack("{s:I, s:{s:b}}", "id", id, "result", "valid", 1);
     }
-    return json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
+    if (rc == QSHCHECK_REJECTED) {
+        return rejected(id, err, sizeof err);
+    }
+    return broken_rc(id, "verify", rc);
+}
+
+/* The canonical operation, growing the buffer while the plugin asks, up to MAX_CANONICAL. */
+static json_t *serve_canonical(const qshcheck_plugin_table_v1 *pl, json_int_t id,
+                               const qshcheck_request *req) {
+    char err[256] = "";
+    size_t cap = 4096, len = 0;
+    char *buf = NULL;
+    int rc;
+    do {
+        char *grown = realloc(buf, cap *= 2);
+        if (grown == NULL) {
+            free(buf);
+            return NULL;
+        }
+        buf = grown;
+        len = 0;
+        rc = pl->canonical(req, buf, cap, &len, err, sizeof err);
+    } while (rc == QSHCHECK_TOO_SMALL && cap < MAX_CANONICAL);
+    json_t *out = NULL;
+    char what[160];
+    if (rc == QSHCHECK_OK && len > cap) {
+        snprintf(what, sizeof what, "returned QSHCHECK_OK with len %zu, past its buffer of %zu",
+                 len, cap);
+        out = broken(id, "canonical", what);
+    } else if (rc == QSHCHECK_OK) {
+        json_t *text = json_stringn(buf, len);
+        out = text ? json_pack("{s:I, s:{s:o}}", "id", id, "result", "canonicalRequest", text)
+                   : broken(id, "canonical", "wrote a request that is not UTF-8");
+    } else if (rc == QSHCHECK_REJECTED) {
+        out = rejected(id, err, sizeof err);
+    } else if (rc == QSHCHECK_TOO_SMALL) {
+        snprintf(what, sizeof what, "still returned QSHCHECK_TOO_SMALL for a buffer of %zu MiB",
+                 cap >> 20);
+        out = broken(id, "canonical", what);
+    } else {
+        out = broken_rc(id, "canonical", rc);
+    }
+    free(buf);
+    return out;
+}
+
+static json_t *serve_qsh(const qshcheck_plugin_table_v1 *pl, json_int_t id,
+                         const qshcheck_request *req) {
+    char err[256] = "", hex[QSHCHECK_HEX_SIZE] = "";
+    int rc = pl->qsh(req, hex, err, sizeof err);
+    if (rc == QSHCHECK_OK) {
+        hex[QSHCHECK_HEX_SIZE - 1] = '\0';
+        return is_hex64(hex) ? json_pack("{s:I, s:{s:s}}", "id", id, "result", "qsh", hex)
+                             : broken(id, "qsh",
+                                      "returned QSHCHECK_OK with a qsh that is not 64 lowercase "
+                                      "hex digits");
+    }
+    if (rc == QSHCHECK_REJECTED) {
+        return rejected(id, err, sizeof err);
+    }
+    return broken_rc(id, "qsh", rc);
 }
 
 /* Answers one request of the line protocol with the plugin. */
@@ -86,36 +204,10 @@ static json_t *plugin_answer(void *ud, json_t *j, json_int_t id) {
                             str_of(j, "body"),
                             str_of(j, "contentType"),
                             json_object_get(j, "body") != NULL};
-    char err[256] = "";
     if (op != NULL && strcmp(op, "canonical") == 0 && pl->canonical != NULL) {
-        size_t cap = 4096, len = 0;
-        char *buf = NULL;
-        int rc;
-        do {
-            char *grown = realloc(buf, cap *= 2);
-            if (grown == NULL) {
-                free(buf);
-                return NULL;
-            }
-            buf = grown;
-            rc = pl->canonical(&req, buf, cap, &len, err, sizeof err);
-        } while (rc == QSHCHECK_TOO_SMALL && cap < (size_t)1 << 30);
-        if (rc == QSHCHECK_OK && len <= cap) {
-            out = json_pack("{s:I, s:{s:s%}}", "id", id, "result", "canonicalRequest", buf, len);
-        } else {
-            out =
-                json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
-        }
-        free(buf);
+        out = serve_canonical(pl, id, &req);
     } else if (op != NULL && strcmp(op, "qsh") == 0 && pl->qsh != NULL) {
-        char hex[QSHCHECK_HEX_SIZE] = "";
-        if (pl->qsh(&req, hex, err, sizeof err) == QSHCHECK_OK) {
-            hex[QSHCHECK_HEX_SIZE - 1] = '\0';
-            out = json_pack("{s:I, s:{s:s}}", "id", id, "result", "qsh", hex);
-        } else {
-            out =
-                json_pack("{s:I, s:{s:s}}", "id", id, "error", "status", err[0] ? err : "rejected");
-        }
+        out = serve_qsh(pl, id, &req);
     } else if (op != NULL && strcmp(op, "verify") == 0 && has_verify(pl)) {
         out = serve_verify(pl, j, id, req);
     } else {
@@ -141,7 +233,12 @@ static json_t *plugin_operations(void *ud) {
 
 int cmd_plugin_host(int argc, char **argv) {
     static const char usage[] =
-        "usage: qshcheck plugin-host LIB.so   (started by `qshcheck run --plugin`)\n";
+        "usage: qshcheck plugin-host LIB.so   (started by `qshcheck run --plugin`)\n"
+        "\n"
+        "LIB.so is a file: a name without a '/' is in the current directory. A plugin that breaks\n"
+        "its contract (a return code none of the three, QSHCHECK_OK with len past cap,\n"
+        "QSHCHECK_TOO_SMALL up to 64 MiB, a qsh that is not 64 hex digits) gets a \"broken\"\n"
+        "answer: the case fails, whatever its expectation.\n";
     const char *lib = NULL;
     cli_spec spec = {usage, NULL, 0, &lib, 1, 0};
     int pr = cli_parse(argc, argv, &spec);
@@ -150,6 +247,12 @@ int cmd_plugin_host(int argc, char **argv) {
     }
     if (lib == NULL) {
         return cli_usage_error(usage, "give the plugin LIB.so");
+    }
+    /* dlopen would search the library path for a name without a '/': the user means a file. */
+    char here[4096];
+    if (strchr(lib, '/') == NULL) {
+        snprintf(here, sizeof here, "./%s", lib);
+        lib = here;
     }
     void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
     if (h == NULL) {

@@ -11,6 +11,7 @@
 #include "qsh/qsh.h"
 #include "corpus/request.h"
 #include "corpus/token_case.h"
+#include "corpus/vectors.h"
 
 static const char usage[] =
     "usage: qshcheck token sign --secret S [--iss ISS] [--aud AUD] [--sub SUB] [--ttl SECONDS]\n"
@@ -33,7 +34,7 @@ static const char usage[] =
     "        stderr about whatever the strict verifier would reject.\n"
     "\n"
     "exit status: 0 signed, valid or decoded; 1 invalid; 2 bad arguments or an input that\n"
-    "cannot be used; 3 a key file that cannot be read.\n";
+    "cannot be used; 3 a key file that cannot be read or is not a regular file.\n";
 
 typedef struct opts {
     const char *secret, *public_key, *iss, *aud, *sub, *kind, *base_url, *profile, *header,
@@ -133,20 +134,23 @@ static qsh_status cli_lookup(void *ud, int rs256, const char *iss, size_t iss_le
     return QSH_OK;
 }
 
-/* Reads a key file whole; NULL when it cannot be read or is over 64 KiB, far more than any
- * PEM public key (refused rather than cut short). */
-static char *read_file(const char *path, size_t *len) {
+/* Reads a key file whole; NULL with a message when it is not a regular file, cannot be read, or
+ * is over 64 KiB, far more than any PEM public key (refused rather than cut short). */
+static char *read_file(const char *path, size_t *len, char *err, size_t errcap) {
     enum { MAX_KEY_FILE = 65536 };
-    FILE *f = fopen(path, "rb");
+    FILE *f = qc_open_regular(path, "the public key", err, errcap);
     char *buf = f ? malloc(MAX_KEY_FILE + 1) : NULL;
     if (buf != NULL) {
         *len = fread(buf, 1, MAX_KEY_FILE + 1, f);
         if (*len > MAX_KEY_FILE || ferror(f)) {
+            snprintf(err, errcap, "cannot read the public key %s (or it is over 64 KiB)", path);
             free(buf);
             buf = NULL;
         } else {
             buf[*len] = '\0';
         }
+    } else if (f != NULL) {
+        snprintf(err, errcap, "out of memory");
     }
     if (f != NULL) {
         fclose(f);
@@ -186,9 +190,10 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     p.client_key = o->client_key;
     p.client_key_len = o->client_key ? strlen(o->client_key) : 0;
     cli_keys keys = {o->secret, NULL, 0};
-    if (o->public_key != NULL && (keys.pem = read_file(o->public_key, &keys.pem_len)) == NULL) {
-        fprintf(stderr, "qshcheck: cannot read the public key %s (or it is over 64 KiB)\n",
-                o->public_key);
+    char err[1024];
+    if (o->public_key != NULL &&
+        (keys.pem = read_file(o->public_key, &keys.pem_len, err, sizeof err)) == NULL) {
+        fprintf(stderr, "qshcheck: %s\n", err);
         return QC_EXIT_IO;
     }
     p.lookup = cli_lookup;

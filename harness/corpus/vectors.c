@@ -1,15 +1,48 @@
 #include "corpus/vectors.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+FILE *qc_open_regular(const char *path, const char *what, char *err, size_t errcap) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        snprintf(err, errcap, "cannot open %s %s: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errcap, "%s %s is not a regular file (%s)", what, path,
+                 S_ISDIR(st.st_mode)    ? "a folder"
+                 : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                        : "a device or socket");
+        close(fd);
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0 ? NULL : fdopen(fd, "rb");
+    if (f == NULL) {
+        snprintf(err, errcap, "cannot read %s %s: %s", what, path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
 
 json_t *qc_json_load(const char *path, char *err, size_t errcap) {
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    FILE *f = qc_open_regular(path, "the file", err, errcap);
+    if (f == NULL) {
+        return NULL;
+    }
+    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (root == NULL) {
         snprintf(err, errcap, "%s:%d:%d: %s", path, je.line, je.column, je.text);
     }
+    fclose(f);
     return root;
 }
 

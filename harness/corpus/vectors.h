@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* A string of a vector: pointer into the JSON document and its length (may hold NUL). */
 typedef struct qc_str {
@@ -47,6 +48,11 @@ int qc_file_load(const char *path, qc_file *out, char *err, size_t errcap);
 int qc_file_parse(const char *name, const char *buf, size_t len, qc_file *out, char *err,
                   size_t errcap);
 void qc_file_free(qc_file *f);
+
+/* Opens path for reading if it is a regular file. A folder, a FIFO or a device is refused
+ * with a message, checked on the opened file (a FIFO is opened without blocking), so that
+ * reading it can neither block nor see a folder as an empty file. NULL with err on failure. */
+FILE *qc_open_regular(const char *path, const char *what, char *err, size_t errcap);
 
 /* Reads a JSON file strictly (duplicate member names rejected). NULL with err on failure. */
 json_t *qc_json_load(const char *path, char *err, size_t errcap);

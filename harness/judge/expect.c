@@ -1,5 +1,7 @@
 #include "judge/expect.h"
 
+#include "corpus/vectors.h"
+
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +41,8 @@ static char *normalise_key(const char *key) {
 
 int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
     memset(x, 0, sizeof *x);
-    FILE *f = fopen(path, "r");
+    FILE *f = qc_open_regular(path, "the expected-failures file", err, errcap);
     if (f == NULL) {
-        snprintf(err, errcap, "cannot read the expected-failures file %s", path);
         return -1;
     }
     x->path = strdup(path);

@@ -63,6 +63,36 @@ int qc_proto_parse_hello(const char *line, size_t n, qc_hello *h, char *err, siz
     return rc;
 }
 
+int qc_proto_parse_broken(const char *line, size_t n, long long *id, char *why, size_t whycap) {
+    json_t *j = json_loadb(line, n, JSON_REJECT_DUPLICATES, NULL);
+    json_t *jid = json_object_get(j, "id"), *broken = json_object_get(j, "broken");
+    int rc = json_is_object(j) && json_object_size(j) == 2 && json_is_integer(jid) &&
+             json_is_string(broken);
+    if (rc) {
+        *id = json_integer_value(jid);
+        snprintf(why, whycap, "%s", json_string_value(broken));
+    }
+    json_decref(j);
+    return rc;
+}
+
+int qc_proto_answer_fits(const qc_answer *a, unsigned op, long long id, char *err, size_t errcap) {
+    if (a->outcome != QC_OUT_OK) {
+        return 0;
+    }
+    int verify_shaped = a->request == NULL && !a->has_qsh;
+    if (op == QC_OP_VERIFY && !verify_shaped) {
+        snprintf(err, errcap, "answer %lld to a verify request is not {\"valid\":true}", id);
+        return -1;
+    }
+    if (op != QC_OP_VERIFY && verify_shaped) {
+        snprintf(err, errcap, "answer %lld to a %s request is a verify answer (valid: true)", id,
+                 op == QC_OP_CANONICAL ? "canonical" : "qsh");
+        return -1;
+    }
+    return 0;
+}
+
 unsigned qc_proto_pick_op(const qc_hello *h, const qc_case *c) {
     if (c->is_token) {
         return h->ops & QC_OP_VERIFY;

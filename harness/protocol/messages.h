@@ -34,6 +34,15 @@ char *qc_proto_request(long long id, unsigned op, const qc_case *c, size_t *len)
 int qc_proto_parse_answer(const char *line, size_t n, long long *id, qc_answer *ans, char *err,
                           size_t errcap);
 
+/* Whether line is an implementation's report that it failed on request *id:
+ * {"id":N,"broken":"why"}. 1 with the reason in why, else 0. */
+int qc_proto_parse_broken(const char *line, size_t n, long long *id, char *why, size_t whycap);
+
+/* Whether an answer has the shape its request's operation asks for: a canonical or qsh
+ * request must not get a verify answer (result {"valid": true}), nor a verify request a
+ * canonical request or qsh. 0, or -1 with a reason in err. */
+int qc_proto_answer_fits(const qc_answer *a, unsigned op, long long id, char *err, size_t errcap);
+
 /* Which operation the harness asks for a case: for a token case verify, when offered; for a
  * qsh case canonical when offered (it shows where two canonical requests part), else qsh;
  * else 0 (the case is skipped). */

@@ -1,9 +1,14 @@
 /* A plugin that misbehaves on purpose, to test that the harness contains it: on a target that
- * contains CRASH it dereferences NULL, on HANG it loops forever, on ABORT it aborts; otherwise
- * it answers with the reference, like ref_plugin.c. */
+ * contains CRASH it raises SIGSEGV, on HANG it loops forever, on ABORT it aborts, on PIDFILE it
+ * writes its pid to the file named by $BAD_PLUGIN_PIDFILE and loops forever; it breaks its
+ * contract with ERRFULL (fills err to the last byte, no NUL, and rejects), BIGLEN (QSHCHECK_OK
+ * with a len past cap), BADRC (returns 7) and TOOSMALL (asks for a larger buffer forever);
+ * otherwise it answers with the reference, like ref_plugin.c. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ref_glue.h"
 
@@ -25,7 +30,29 @@ static int canonical(const qshcheck_request *in, char *out, size_t cap, size_t *
     if (has(&in->target, "ABORT")) {
         abort();
     }
-    while (has(&in->target, "HANG")) {
+    if (has(&in->target, "PIDFILE")) {
+        const char *path = getenv("BAD_PLUGIN_PIDFILE");
+        FILE *f = path ? fopen(path, "w") : NULL;
+        if (f != NULL) {
+            fprintf(f, "%ld\n", (long)getpid());
+            fclose(f);
+        }
+    }
+    while (has(&in->target, "HANG") || has(&in->target, "PIDFILE")) {
+    }
+    if (has(&in->target, "ERRFULL")) {
+        memset(err, 'E', errcap);
+        return QSHCHECK_REJECTED;
+    }
+    if (has(&in->target, "BIGLEN")) {
+        *len = cap + 1;
+        return QSHCHECK_OK;
+    }
+    if (has(&in->target, "BADRC")) {
+        return 7;
+    }
+    if (has(&in->target, "TOOSMALL")) {
+        return QSHCHECK_TOO_SMALL;
     }
     return glue_canonical(in, out, cap, len, err, errcap);
 }
