@@ -220,7 +220,6 @@ int cmd_run(int argc, char **argv) {
             }
         }
         rep.restarts = qc_exec_restarts(&impl);
-        rep.restarts = qc_exec_restarts(&impl);
         qc_report_end(&rep);
         if (rep.failed > 0) {
             rc = QC_EXIT_FAIL;
