@@ -4,7 +4,7 @@
  * its first 64 cases are run through the reference, judged (strictly and not), and written by
  * every report writer (to /dev/null).
  *
- * The schema is read once from qsh_canonical_v1.schema.json beside the fuzzer binary, where
+ * The schema is read once from qsh_canonical_v2.schema.json beside the fuzzer binary, where
  * the build and OSS-Fuzz's build.sh put it; without it the target aborts at start-up rather
  * than fuzz less than it claims. Properties: no crash, leak or undefined behaviour; a loaded
  * file has as many cases as it declares tests. */
@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     snprintf(path, sizeof path, "%s", (*argv)[0]);
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/qsh_canonical_v1.schema.json", dirname(path));
+    snprintf(dir, sizeof dir, "%s/qsh_canonical_v2.schema.json", dirname(path));
     json_error_t je;
     schema = json_load_file(dir, JSON_REJECT_DUPLICATES, &je);
     sink = fopen("/dev/null", "w");

@@ -4,8 +4,9 @@
 1. Every qsh is SHA-256 (Python's hashlib) of its canonicalRequest, and every canonicalRequest
    is canonicalMethod & canonicalUri & canonicalQuery.
 2. Every expectation agrees with tests/oracle/qsh_oracle.py, an independent implementation of
-   the rules: the same canonical parts for valid and acceptable cases, the same status for
-   invalid ones.
+   the rules: the same canonical parts for the cases the rules canonicalize, the same status
+   for those they reject (invalid cases, and acceptable ones with a status).
+3. Every server's recorded qsh is SHA-256 of its recorded canonical request.
 
 That each known mistake is caught by the cases flagged with it is checked with the mistake
 catalogue by tests/negative_controls.py.
@@ -43,7 +44,11 @@ def main(vectors_dir):
             for t in group["tests"]:
                 checked += 1
                 where = "%s tcId %d" % (name, t["tcId"])
-                if t["result"] == "invalid":
+                for server, a in sorted(t.get("servers", {}).items()):
+                    if "canonicalRequest" in a and \
+                            hashlib.sha256(a["canonicalRequest"].encode("utf-8")).hexdigest() != a["qsh"]:
+                        errors.append("%s: the qsh of server %s is not sha256 of its request" % (where, server))
+                if "status" in t:
                     try:
                         got = run_case(t)
                         errors.append("%s: oracle canonicalizes it as %r, expected %s" % (where, got, t["status"]))

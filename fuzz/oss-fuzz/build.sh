@@ -34,4 +34,4 @@ for t in $TARGETS; do
     cp "fuzz/$t.options" "$OUT/$t.options"
 done
 # fuzz_vectors validates against the bundled schema, read from beside its binary.
-cp vectors/schema/qsh_canonical_v1.schema.json "$OUT/"
+cp vectors/schema/qsh_canonical_v2.schema.json "$OUT/"

@@ -53,6 +53,24 @@ static json_t *load_schema(const char *file, const char *name, char *err, size_t
     return qc_json_load(path, err, errcap);
 }
 
+/* Each server's recorded qsh is the SHA-256 of its recorded canonical request. */
+static void check_servers(lint_state *s, qsh_ctx *ctx, const qc_case *c, const char *where) {
+    char hex[QSH_HEX_SIZE], msg[256];
+    for (size_t i = 0; i < c->nservers; i++) {
+        const qc_server_answer *a = &c->servers[i];
+        if (!a->accepted) {
+            continue;
+        }
+        if (qsh_sha256_hex(ctx, a->canonical_request.p, a->canonical_request.n, hex) != QSH_OK) {
+            lint_error(s, where, "SHA-256 failed");
+        } else if (a->qsh.n != QSH_HEX_LEN || memcmp(hex, a->qsh.p, QSH_HEX_LEN) != 0) {
+            snprintf(msg, sizeof msg, "the qsh of server '%.*s' is not SHA-256 of its request",
+                     (int)a->name.n, a->name.p);
+            lint_error(s, where, msg);
+        }
+    }
+}
+
 static void check_case(lint_state *s, qsh_ctx *ctx, const qc_case *c, json_t *notes) {
     char where[64], msg[256];
     size_t i;
@@ -75,7 +93,8 @@ static void check_case(lint_state *s, qsh_ctx *ctx, const qc_case *c, json_t *no
         }
         return;
     }
-    if (c->result == QC_INVALID) {
+    check_servers(s, ctx, c, where);
+    if (c->result == QC_INVALID || c->rules_reject) {
         qsh_status st;
         if (!qsh_status_from_name(c->status.p, c->status.n, &st) || st == QSH_OK) {
             lint_error(s, where, "status is not a known error status name");

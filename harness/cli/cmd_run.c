@@ -10,12 +10,13 @@
 #include "impl/impl.h"
 #include "protocol/open.h"
 #include "judge/report.h"
+#include "judge/servers.h"
 #include "judge/verdict.h"
 
 static const char usage[] =
     "usage: qshcheck run [--exec 'COMMAND' | --plugin LIB.so] [--format text|json|junit|tap]\n"
     "                    [--expected-failures FILE] [--timeout SECONDS] [--hide-stderr]\n"
-    "                    [FILE|DIR ...]\n"
+    "                    [--server NAME] [FILE|DIR ...]\n"
     "\n"
     "Runs vector files (default: the bundled corpus) against an implementation: the built-in\n"
     "reference, a program speaking the line protocol of harness/protocol/PROTOCOL.md\n"
@@ -33,10 +34,15 @@ static const char usage[] =
     "                           the run, and the lines to add or remove are printed\n"
     "  --timeout SECONDS        time a case may take before the program counts as hung (10)\n"
     "  --hide-stderr            send the program's stderr to /dev/null\n"
+    "  --server NAME            judge against one servlet container exactly (tomcat,\n"
+    "                           tomcat-utf8 or jetty, as the vectors record them): its\n"
+    "                           canonical request where it accepts the request, skipped where\n"
+    "                           it refuses; cases it was not asked are judged as usual\n"
     "\n"
     "The reference must make every decision of the corpus, including each invalid case's\n"
     "status. Other implementations pass an invalid case by rejecting it with any status, and\n"
-    "an acceptable case either way, as long as they produce no other canonical request.\n"
+    "an acceptable case either way, as long as they produce no other canonical request than\n"
+    "the expected one or one a servlet container computed (docs/RULES.md).\n"
     "\n"
     "exit status: 0 all passed; 1 a case failed or the expected-failures list is stale;\n"
     "2 bad arguments; 3 a file cannot be loaded (every file is loaded first: no report is\n"
@@ -55,7 +61,7 @@ static void file_stem(const char *path, char *out, size_t cap) {
 
 typedef struct run_options {
     qc_format format;
-    const char *expected;
+    const char *expected, *server;
     cli_impl_choice impl;
 } run_options;
 
@@ -64,8 +70,8 @@ static int setup_impl(const run_options *o, qc_impl *impl) {
 }
 
 /* Runs one loaded file's cases and reports them. -1 when out of memory. */
-static int run_file(const qc_file *vf, qc_impl *impl, int strict, qc_expect *expect,
-                    qc_report *rep) {
+static int run_file(const qc_file *vf, qc_impl *impl, int strict, const char *server,
+                    qc_expect *expect, qc_report *rep) {
     char stem[256], key[300];
     int rc = 0;
     file_stem(vf->path, stem, sizeof stem);
@@ -80,8 +86,9 @@ static int run_file(const qc_file *vf, qc_impl *impl, int strict, qc_expect *exp
     impl->run(impl->state, vf->cases, vf->count, answers);
     qc_report_file_begin(rep, stem);
     for (size_t i = 0; i < vf->count; i++) {
+        qc_case view;
         const qc_case *c = &vf->cases[i];
-        qc_verdict v = qc_judge(c, &answers[i], strict);
+        qc_verdict v = qc_judge_case(&vf->cases[i], &answers[i], strict, server, &view, &c);
         snprintf(key, sizeof key, "%s/%lld", stem, c->tc_id);
         if (expect != NULL && qc_expect_apply(expect, key, c, &v) != 0) {
             fprintf(stderr, "qshcheck: out of memory\n");
@@ -118,6 +125,20 @@ static int load_files(const qc_files *list, qc_file **out) {
     return 0;
 }
 
+/* --server names a container that some loaded case was measured on. */
+static int server_known(const qc_file *vfs, size_t n, const char *server) {
+    if (server == NULL) {
+        return 1;
+    }
+    for (size_t f = 0; f < n; f++) {
+        if (qc_file_has_server(&vfs[f], server)) {
+            return 1;
+        }
+    }
+    cli_usage_error(usage, "no case of these files was measured on the server '%s'", server);
+    return 0;
+}
+
 static void free_files(qc_file *vfs, size_t n) {
     for (size_t f = 0; f < n; f++) {
         qc_file_free(&vfs[f]);
@@ -131,6 +152,7 @@ static int parse_args(int argc, char **argv, run_options *o, cli_spec *spec) {
         CLI_IMPL_OPTIONS(&o->impl),
         {"format", CLI_STRING, &format, 0, 0, NULL},
         {"expected-failures", CLI_STRING, &o->expected, 0, 0, NULL},
+        {"server", CLI_STRING, &o->server, 0, 0, NULL},
     };
     spec->usage = usage;
     spec->opts = opts;
@@ -181,12 +203,15 @@ int cmd_run(int argc, char **argv) {
         return QC_EXIT_IO;
     }
     qc_file *vfs = NULL;
-    if (load_files(&list, &vfs) != 0) {
+    if (load_files(&list, &vfs) != 0 || !server_known(vfs, list.count, o.server)) {
+        if (vfs != NULL) {
+            free_files(vfs, list.count);
+        }
         qc_files_free(&list);
         if (exp) {
             qc_expect_free(exp);
         }
-        return QC_EXIT_IO;
+        return vfs != NULL ? QC_EXIT_USAGE : QC_EXIT_IO;
     }
     qc_impl impl;
     if (setup_impl(&o, &impl) != 0) {
@@ -207,7 +232,7 @@ int cmd_run(int argc, char **argv) {
         printf("implementation: %s\n", impl_label);
     }
     for (size_t f = 0; f < list.count && rc == QC_EXIT_OK; f++) {
-        if (run_file(&vfs[f], &impl, strict, exp, &rep) != 0) {
+        if (run_file(&vfs[f], &impl, strict, o.server, exp, &rep) != 0) {
             rc = QC_EXIT_IO;
         }
     }

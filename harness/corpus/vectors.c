@@ -98,6 +98,41 @@ static int load_token_fields(json_t *t, qc_case *c, char *err, size_t errcap) {
     return 0;
 }
 
+/* Member `servers`: server name -> {canonicalRequest, qsh[, http09]} or {refused[, http09]}. */
+static int load_servers(json_t *t, qc_case *c, char *err, size_t errcap) {
+    json_t *servers = json_object_get(t, "servers"), *a;
+    const char *name;
+    if (servers == NULL) {
+        return 0;
+    }
+    if (!json_is_object(servers) || json_object_size(servers) > QC_MAX_SERVERS) {
+        snprintf(err, errcap, "tcId %lld: 'servers' is not an object of at most %d answers",
+                 c->tc_id, QC_MAX_SERVERS);
+        return -1;
+    }
+    json_object_foreach(servers, name, a) {
+        qc_server_answer *s = &c->servers[c->nservers++];
+        json_t *refused = json_object_get(a, "refused");
+        s->name.p = name;
+        s->name.n = strlen(name);
+        s->http09 = json_is_true(json_object_get(a, "http09"));
+        if (json_is_integer(refused)) {
+            s->status = json_integer_value(refused);
+        } else if (!json_is_object(a) || refused != NULL ||
+                   get_str(a, "canonicalRequest", 1, &s->canonical_request, NULL) ||
+                   get_str(a, "qsh", 1, &s->qsh, NULL)) {
+            snprintf(err, errcap,
+                     "tcId %lld: the answer of server '%s' needs canonicalRequest and qsh, or "
+                     "an integer refused",
+                     c->tc_id, name);
+            return -1;
+        } else {
+            s->accepted = 1;
+        }
+    }
+    return 0;
+}
+
 static int load_case(json_t *t, qc_case *c, int token, char *err, size_t errcap) {
     qc_str result;
     json_t *id = json_object_get(t, "tcId");
@@ -160,11 +195,18 @@ static int load_case(json_t *t, qc_case *c, int token, char *err, size_t errcap)
                  c->tc_id, result.p);
         return -1;
     }
-    if (c->result == QC_INVALID) {
+    if (load_servers(t, c, err, errcap) != 0) {
+        return -1;
+    }
+    /* An acceptable case with a status is one the rules reject and a container accepts. */
+    if (c->result == QC_INVALID ||
+        (c->result == QC_ACCEPTABLE && json_object_get(t, "status") != NULL)) {
         if (get_str(t, "status", 1, &c->status, NULL)) {
-            snprintf(err, errcap, "tcId %lld: an invalid case needs a 'status'", c->tc_id);
+            snprintf(err, errcap, "tcId %lld: an %s case needs a 'status' string", c->tc_id,
+                     qc_result_name(c->result));
             return -1;
         }
+        c->rules_reject = c->result == QC_ACCEPTABLE;
         return 0;
     }
     if (get_str(t, "canonicalMethod", 1, &c->canonical_method, NULL) ||

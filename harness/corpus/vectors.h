@@ -15,6 +15,18 @@ typedef struct qc_str {
 
 typedef enum qc_result { QC_VALID, QC_INVALID, QC_ACCEPTABLE } qc_result;
 
+/* What one servlet container configuration computed for a case (member `servers` of
+ * qsh_canonical_v2, from servers/measured.json; docs/RULES.md, "What the servers compute"). */
+typedef struct qc_server_answer {
+    qc_str name;      /* "tomcat", "tomcat-utf8", "jetty" */
+    int accepted;     /* 1: it computed canonical_request (and qsh); 0: it refused */
+    long long status; /* the HTTP status of a refusal */
+    int http09;       /* it read the request line as HTTP/0.9: not an answer for this target */
+    qc_str canonical_request, qsh;
+} qc_server_answer;
+
+enum { QC_MAX_SERVERS = 8 };
+
 typedef struct qc_case {
     long long tc_id;
     qc_str comment;
@@ -22,10 +34,15 @@ typedef struct qc_case {
     qc_str method, target, base_url, profile, body, content_type;
     int has_body;
     qc_result result;
-    /* valid and acceptable cases */
+    /* valid cases, and acceptable cases the rules canonicalize */
     qc_str canonical_method, canonical_uri, canonical_query, canonical_request, qsh;
-    /* invalid cases: the status name (qsh files) or the reason code (token files) */
+    /* invalid cases, and acceptable cases the rules reject: the status name (qsh files) or the
+     * reason code (token files) */
     qc_str status;
+    int rules_reject; /* an acceptable case the rules reject: it has a status, no request */
+    /* what the servlet containers computed, where measured */
+    qc_server_answer servers[QC_MAX_SERVERS];
+    size_t nservers;
     /* token cases (files of qsh_token_v1.schema.json) */
     int is_token;
     qc_str kind, authorization, audience, client_key;

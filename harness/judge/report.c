@@ -184,6 +184,25 @@ static void text_field(FILE *out, const char *label, const char *s, size_t n) {
 }
 
 /* The failure in words: what `run` prints for people, and the body of a JUnit failure. */
+/* What the servlet containers computed, for an acceptable case, which any of them passes. */
+static void text_servers(FILE *o, const qc_case *c) {
+    if (c->result != QC_ACCEPTABLE || c->nservers == 0) {
+        return;
+    }
+    for (size_t i = 0; i < c->nservers; i++) {
+        const qc_server_answer *s = &c->servers[i];
+        fprintf(o, "  %-9s ", i == 0 ? "servers:" : "");
+        qc_write_escaped(o, s->name.p, s->name.n, 0);
+        if (s->accepted && !s->http09) {
+            fputs(" computes ", o);
+            qc_write_escaped(o, s->canonical_request.p, s->canonical_request.n, 0);
+            fputc('\n', o);
+        } else {
+            fprintf(o, " refuses the request (%lld)\n", s->status);
+        }
+    }
+}
+
 static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, const qc_verdict *v) {
     size_t i;
     json_t *flag;
@@ -209,8 +228,9 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
         text_field(o, "contentType", c->content_type.p, c->content_type.n);
     }
     fputc('\n', o);
-    if (c->result == QC_INVALID) {
-        fprintf(o, "  expected: rejected with %.*s\n", (int)c->status.n, c->status.p);
+    if (c->result == QC_INVALID || c->rules_reject) {
+        fprintf(o, "  expected: rejected with %.*s%s\n", (int)c->status.n, c->status.p,
+                c->rules_reject ? "   (acceptable)" : "");
     } else if (c->is_token) {
         fputs("  expected: valid\n", o);
     } else {
@@ -221,6 +241,7 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
             fprintf(o, "  expected qsh: %.*s\n", (int)c->qsh.n, c->qsh.p);
         }
     }
+    text_servers(o, c);
     if (v->kind == QC_XPASS) {
         fprintf(o, "  listed as an expected failure (%s), but it passes\n", v->expect_reason);
     } else if (c->is_token && a->outcome == QC_OUT_OK) {
@@ -252,7 +273,7 @@ static void json_failure(qc_report *r, const char *file, const char *key, const 
                             json_stringn(c->content_type.p, c->content_type.n));
     }
     json_t *expected = json_pack("{s:s}", "result", qc_result_name(c->result));
-    if (expected && c->result == QC_INVALID) {
+    if (expected && (c->result == QC_INVALID || c->rules_reject)) {
         json_object_set_new(expected, "status", json_stringn(c->status.p, c->status.n));
     } else if (expected && c->is_token) {
         json_object_set_new(expected, "verdict", json_string("valid"));
@@ -358,7 +379,7 @@ static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_a
         fputs("  ---\n  message: \"", o);
         qc_write_escaped(o, verdict_why(v), strlen(verdict_why(v)), 0);
         fputs("\"\n  expected: \"", o);
-        if (c->result == QC_INVALID) {
+        if (c->result == QC_INVALID || c->rules_reject) {
             qc_write_escaped(o, c->status.p, c->status.n, 0);
         } else if (c->is_token) {
             fputs("valid", o);

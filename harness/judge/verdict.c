@@ -33,7 +33,9 @@ qc_verdict qc_judge(const qc_case *c, const qc_answer *a, int strict) {
         }
         return v;
     }
-    if (c->result == QC_INVALID) {
+    /* An acceptable case the rules reject is judged as an invalid one here; judge/servers.c
+     * lets a non-strict answer pass when a servlet container computes the same. */
+    if (c->result == QC_INVALID || (c->result == QC_ACCEPTABLE && c->rules_reject)) {
         if (a->outcome != QC_OUT_ERROR) {
             v.why = c->is_token ? "accepted a token that must be rejected"
                                 : "expected the input to be rejected";

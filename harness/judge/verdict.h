@@ -23,8 +23,10 @@ typedef struct qc_verdict {
 
 /* A valid case passes with exactly the expected parts and qsh. An invalid case passes with any
  * error, and, when strict, only with the expected status. An acceptable case passes with the
- * expected parts or, unless strict, with an error. The reference is judged strictly: it must
- * make every decision the corpus pins. An answer that gives only a qsh is judged on it alone. */
+ * expected parts or, unless strict, with an error; one the rules reject (it has a status) is
+ * judged as an invalid case. The reference is judged strictly: it must make every decision the
+ * corpus pins. An answer that gives only a qsh is judged on it alone. What the servlet
+ * containers computed is weighed by qc_judge_case (judge/servers.h). */
 qc_verdict qc_judge(const qc_case *c, const qc_answer *a, int strict);
 
 #endif

@@ -85,6 +85,7 @@ NOTES = {
     "FormBody": note("EDGE_CASE", "A form-encoded POST body's parameters join the query's, as a servlet's parameter map merges them.", "https://jakarta.ee/specifications/servlet/6.0/jakarta-servlet-spec-6.0#when-parameters-are-available"),
     "BodyIgnored": note("EDGE_CASE", "The body does not count: the method is not POST, or the body is not application/x-www-form-urlencoded.", SPEC),
     "FormBodyContainer": note("EDGE_CASE", "Tomcat, Jira's container, reads a form body only for exactly POST with exactly application/x-www-form-urlencoded; Jetty also for PUT, for 'post' and for other letter cases of the media type. The rules follow Tomcat.", SERVERS),
+    "ServerDependent": note("EDGE_CASE", "The servlet containers compute another canonical request than the rules, or accept a request the rules reject (see the case's servers member): the case is acceptable, and an implementation that reproduces a container passes it.", SERVERS),
     "FieldReport": note("EDGE_CASE", "A request of a shape seen in reports from the field: a Confluence attachment, Zephyr Squad Cloud's /connect base URL, Bitbucket's /2.0/ API.", SPEC),
     "ProductDecodedPath": note("EDGE_CASE", "The product profile hashes the percent-decoded path; an implementation that hashes the raw path fails these.", SPEC),
     "ProductPlusInPath": note("EDGE_CASE", "In a path '+' is not a space, so the product profile keeps it.", "https://www.rfc-editor.org/rfc/rfc3986#section-3.3"),
