@@ -83,13 +83,13 @@ def explain(qshcheck, f):
     return "unexplained", "no known mistake, alone or in pairs, gives this canonical request"
 
 
-def run_adapter(qshcheck, adapter):
+def run_adapter(qshcheck, adapter, judge=(), files=(VECTORS,)):
     if "plugin" in adapter:  # a C plugin, built next to qshcheck: <build>/lib/...
         build = os.path.dirname(os.path.dirname(os.path.abspath(qshcheck)))
         how = ["--plugin", os.path.join(build, adapter["plugin"])]
     else:
         how = ["--exec", adapter["command"]]
-    p = subprocess.run([qshcheck, "run", "--format", "json", "--hide-stderr"] + how + [VECTORS],
+    p = subprocess.run([qshcheck, "run", "--format", "json", "--hide-stderr"] + how + list(judge) + list(files),
                        capture_output=True, text=True, cwd=ROOT, timeout=1800)
     if p.returncode not in (0, 1):
         raise SystemExit("%s: qshcheck run failed (%d): %s" % (adapter["id"], p.returncode, p.stderr[-500:]))
@@ -105,6 +105,38 @@ def corpus_counts():
     return counts
 
 
+def container_dependent():
+    """{server: keys of the cases where the containers differ and this one computes a request},
+    and the number of such cases: the cases that say which container a library behaves like."""
+    per, total = collections.OrderedDict(), 0
+    for name in sorted(os.listdir(VECTORS)):
+        if not (name.startswith("qsh_") and name.endswith(".json")):
+            continue
+        with open(os.path.join(VECTORS, name)) as fh:
+            doc = json.load(fh)
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                answers = {n: a.get("canonicalRequest") if not a.get("http09") else None
+                           for n, a in t.get("servers", {}).items()}
+                if len(set(answers.values())) < 2:
+                    continue
+                total += 1
+                for n, cr in answers.items():
+                    if cr is not None:
+                        per.setdefault(n, set()).add("%s/%d" % (name[:-5], t["tcId"]))
+    return per, total
+
+
+def server_matches(qshcheck, adapter, dependent):
+    """{server: how many of its container-dependent cases the library answers as it does}."""
+    out = {}
+    for server, keys in dependent.items():
+        rep = run_adapter(qshcheck, adapter, ["--server", server],
+                          [os.path.join(VECTORS, f) for f in sorted(os.listdir(VECTORS)) if f.startswith("qsh_")])
+        out[server] = len(keys - {f["key"] for f in rep["failures"]})
+    return out
+
+
 def md(s):
     return "`" + s.replace("`", "'") + "`" if s is not None else "(rejected)"
 
@@ -115,16 +147,20 @@ def build(qshcheck):
         adapters = json.load(fh)["adapters"]
     counts = corpus_counts()
     total = sum(counts.values())
-    results, expected_files = [], {}
+    results, expected_files, matches = [], {}, {}
+    dependent, n_dependent = container_dependent()
     for a in adapters:
         rep = run_adapter(qshcheck, a)
+        if "verify" not in a.get("operations", []):
+            matches[a["id"]] = server_matches(qshcheck, a, dependent)
         fails = []
         for f in rep["failures"]:
             kind, label = explain(qshcheck, f)
             fails.append((f, kind, label))
         results.append((a, rep, fails))
         lines = ["# Expected failures of %s, explained by the mistake each shows." % rep["implementation"],
-                 "# Written by harness/adapters/matrix.py; do not edit by hand."]
+                 "# Written by harness/adapters/matrix.py; do not edit by hand.",
+                 "# made for: %s" % rep["implementation"]]
         for f, kind, label in sorted(fails, key=lambda x: (x[0]["key"].split("/")[0], int(x[0]["key"].split("/")[1]))):
             lines.append("%s  # %s" % (f["key"], label))
         expected_files[a["id"]] = "\n".join(lines) + "\n"
@@ -137,6 +173,16 @@ def build(qshcheck):
            "| implementation | how it is called | passed | failed | skipped |", "| --- | --- | --- | --- | --- |"]
     for a, rep, fails in results:
         out.append("| %s | %s | %d | %d | %d |" % (rep["implementation"], a["calls"], rep["passed"], rep["failed"], rep["skipped"]))
+    servers = list(dependent)
+    out += ["", "## Which servlet container each library matches", "",
+            "On the %d cases where the containers compute different canonical requests (or one refuses" % n_dependent,
+            "what another accepts), how many of each container's answers the library gives, as",
+            "`qshcheck run --server NAME` counts them (docs/RULES.md, What the servers compute).", "",
+            "| implementation | " + " | ".join(servers) + " |", "| --- | " + " | ".join("---" for _ in servers) + " |"]
+    for a, rep, fails in results:
+        if a["id"] in matches:
+            out.append("| %s | %s |" % (rep["implementation"], " | ".join(
+                "%d of %d" % (matches[a["id"]][n], len(dependent[n])) for n in servers)))
     out += ["", "## Passed cases per vector file", "",
             "| file | cases | " + " | ".join(a["id"] for a, _, _ in results) + " |",
             "| --- | --- | " + " | ".join("---" for _ in results) + " |"]

@@ -31,7 +31,9 @@ static const char usage[] =
     "                           \\xNN (and, in JSON, each backslash doubled)\n"
     "  --expected-failures FILE lines of FILE/TCID  # reason (wildcards allowed): those cases\n"
     "                           may fail; a new failure or a listed case that passes fails\n"
-    "                           the run, and the lines to add or remove are printed\n"
+    "                           the run, and the lines to add or remove are printed; a line\n"
+    "                           '# made for: NAME VERSION' names the implementation the list\n"
+    "                           was made with, and another one fails the run at once\n"
     "  --timeout SECONDS        time a case may take before the program counts as hung (10)\n"
     "  --hide-stderr            send the program's stderr to /dev/null\n"
     "  --server NAME            judge against one servlet container exactly (tomcat,\n"
@@ -226,6 +228,18 @@ int cmd_run(int argc, char **argv) {
     char impl_label[200];
     snprintf(impl_label, sizeof impl_label, "%s%s%s", impl.name, impl.version[0] ? " " : "",
              impl.version);
+    if (exp != NULL && exp->made_for != NULL && strcmp(exp->made_for, impl_label) != 0) {
+        /* One line, not a list of "new failures" that only the other version makes. */
+        fprintf(stderr,
+                "qshcheck: %s was made for %s, but the implementation is %s: install that "
+                "version (./dev.sh installs the pinned ones), or make the list anew\n",
+                exp->path, exp->made_for, impl_label);
+        impl.destroy(impl.state);
+        free_files(vfs, list.count);
+        qc_files_free(&list);
+        qc_expect_free(exp);
+        return QC_EXIT_FAIL;
+    }
     qc_report rep;
     int rc = qc_report_begin(&rep, o.format, stdout, impl_label) == 0 ? QC_EXIT_OK : QC_EXIT_IO;
     if (o.format == QC_FORMAT_TEXT && !strict) {

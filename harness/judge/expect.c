@@ -54,6 +54,17 @@ int qc_expect_load(const char *path, qc_expect *x, char *err, size_t errcap) {
         if (lineno == 1 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             memmove(line, line + 3, strlen(line + 3) + 1); /* a byte order mark */
         }
+        if (x->made_for == NULL && strncmp(line, "# made for: ", 12) == 0) {
+            /* The implementation and version the list was made with: another version is
+             * judged against the wrong list, and run says so instead of listing failures. */
+            x->made_for = strdup(trim(line + 12));
+            if (x->made_for == NULL) {
+                rc = -1;
+                snprintf(err, errcap, "out of memory");
+                break;
+            }
+            continue;
+        }
         char *hash = strchr(line, '#');
         char *reason = hash ? trim(hash + 1) : "";
         if (hash) {
@@ -111,6 +122,7 @@ void qc_expect_free(qc_expect *x) {
     free(x->add);
     free(x->e);
     free(x->path);
+    free(x->made_for);
     memset(x, 0, sizeof *x);
 }
 

@@ -33,6 +33,7 @@ typedef struct qc_expect {
     size_t n;
     char **add; /* lines to add: failures no entry lists */
     size_t nadd;
+    char *made_for; /* "NAME VERSION" of a "# made for: NAME VERSION" line, or NULL */
 } qc_expect;
 
 /* Loads a list. 0, or -1 with a message in err (unreadable file, a line without a key). */
