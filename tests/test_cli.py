@@ -334,12 +334,26 @@ def test_token_commands():
     rc, out, err = qc("token", "verify", "--secret", "s3", "--kind", "nope", "GET", "/")
     check(rc == 2 and "unknown kind" in err, "token verify: unknown kind")
     rc, out, err = qc("token", "decode", tok)
+    out_plain = out
     check(rc == 0 and json.loads(out)["claims"]["iss"] == "jira:x" and err == "", "token decode")
     none_tok = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0."
     rc, out, err = qc("token", "decode", none_tok)
     check(rc == 0 and "ALG_NOT_ALLOWED" in err and "exp is missing" in err, "token decode warns")
     rc, out, err = qc("token", "decode", "abc")
     check(rc == 2 and "SEGMENTS" in err, "token decode: not a token")
+    # Pasted forms, as diagnose --token takes them: the same document.
+    for pasted in ("JWT " + tok, "  " + tok + "\n", "\tjwt  " + tok + " "):
+        rc2, out2, err2 = qc("token", "decode", pasted)
+        check(rc2 == 0 and out2 == out_plain, "token decode takes %r" % pasted[:8])
+    # A segment that is not UTF-8 cannot be shown as JSON: an error, not a truncated document.
+    def seg(raw):
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    for what, t in [("claims", seg(b'{"alg":"HS256"}') + "." + seg(b'{"iss":"\xff\xfe"}') + ".c2ln"),
+                    ("header", seg(b'{"alg":"\xc3"}') + "." + seg(b'{"iss":"x"}') + ".c2ln")]:
+        rc, out, err = qc_bytes("token", "decode", t)
+        check(rc == 2 and out == b"" and (b"the %s segment is not UTF-8" % what.encode()) in err,
+              "token decode: a %s segment that is not UTF-8 exits 2 with a message (got %r, %r, %r)"
+              % (what, rc, out[-100:], err[-200:]))
     rc, out, err = qc("token", "frob")
     check(rc == 2, "token: unknown command")
 

@@ -194,7 +194,7 @@ def jwt(claims):
 
 def test_token():
     token = jwt({"iss": "app", "iat": 1700000000, "exp": 1700000180, "qsh": h("GET&/s&q=a+b")})
-    for t in (token, "JWT " + token):
+    for t in (token, "JWT " + token, " " + token + "\n", "jwt\t" + token):
         rc, out, _ = diagnose("--json", "--token", t, "GET", "/s?q=a%20b")
         doc = json.loads(out) if rc in (0, 1) else {"values": [{}]}
         v = doc["values"][0]

@@ -92,17 +92,13 @@ static int from_message(const char *m, value *expected, value *claimed) {
 
 /* The claimed value from a token's qsh claim. 0, or -1 with a message printed. */
 static int from_token(const char *t, value *claimed) {
-    if (strncmp(t, "JWT ", 4) == 0) {
-        t += 4;
-    }
-    const char *d1 = strchr(t, '.');
-    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    if (d2 == NULL || strchr(d2 + 1, '.') != NULL) {
+    qc_token_parts parts;
+    if (qc_token_split(t, &parts) != 0) {
         fputs("qshcheck: the token does not have three segments (SEGMENTS)\n", stderr);
         return -1;
     }
     int warnings = 0;
-    json_t *claims = qc_token_segment(d1 + 1, (size_t)(d2 - d1 - 1), "claims", &warnings);
+    json_t *claims = qc_token_segment(parts.seg[1], parts.len[1], "claims", &warnings);
     json_t *q = json_object_get(claims, "qsh");
     int rc = -1;
     if (claims == NULL || !json_is_object(claims)) {

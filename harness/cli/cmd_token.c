@@ -31,7 +31,9 @@ static const char usage[] =
     "        why. The profile defaults to server for app-to-product and product otherwise;\n"
     "        an install needs --audience (the app's baseUrl) and --client-key.\n"
     "decode  prints the header and claims as JSON without verifying anything, and warns on\n"
-    "        stderr about whatever the strict verifier would reject.\n"
+    "        stderr about whatever the strict verifier would reject. TOKEN may be pasted as\n"
+    "        \"JWT <token>\" and with blanks around it; a header or claims segment that is not\n"
+    "        UTF-8 cannot be shown as JSON and exits 2.\n"
     "\n"
     "exit status: 0 signed, valid or decoded; 1 invalid; 2 bad arguments or an input that\n"
     "cannot be used; 3 a key file that cannot be read or is not a regular file.\n";
@@ -253,23 +255,21 @@ static int token_decode(const opts *o) {
     if (o->npos != 1) {
         return cli_usage_error(usage, "token decode needs one TOKEN");
     }
-    const char *t = o->pos[0];
-    const char *d1 = strchr(t, '.');
-    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    if (d2 == NULL || strchr(d2 + 1, '.') != NULL) {
+    qc_token_parts t;
+    if (qc_token_split(o->pos[0], &t) != 0) {
         fprintf(stderr, "qshcheck: the token does not have three segments (SEGMENTS)\n");
         return QC_EXIT_USAGE;
     }
     int w = 0;
-    json_t *h = qc_token_segment(t, (size_t)(d1 - t), "header", &w);
-    json_t *c = qc_token_segment(d1 + 1, (size_t)(d2 - d1 - 1), "claims", &w);
+    json_t *h = qc_token_segment(t.seg[0], t.len[0], "header", &w);
+    json_t *c = h ? qc_token_segment(t.seg[1], t.len[1], "claims", &w) : NULL;
     if (h == NULL || c == NULL) {
         fprintf(stderr, "qshcheck: the token cannot be decoded\n");
         json_decref(h);
         json_decref(c);
         return QC_EXIT_USAGE;
     }
-    if (strlen(t) > QSH_MAX_TOKEN_LEN) {
+    if (t.total > QSH_MAX_TOKEN_LEN) {
         fprintf(stderr, "warning: the token is over %u bytes (TOKEN_TOO_LARGE)\n",
                 QSH_MAX_TOKEN_LEN);
         w++;
