@@ -1,0 +1,48 @@
+# The recipes' tests, one set per entry of recipes/recipes.json (recipes/README.md says what a
+# recipe provides): recipe_<id> runs the whole corpus through the recipe's protocol adapter
+# against its expected-failure list (recipes/<id>/expected.txt, which holds only token gaps);
+# recipe_<id>_signer has the reference verify the tokens the recipe signs, its seed example
+# included; recipe_<id>_fuzz_diff finds no disagreement with the reference in a fixed number of
+# generated requests. A recipe with a build step builds in a setup test first. Label recipes.
+set(RECIPES_JSON ${PROJECT_SOURCE_DIR}/recipes/recipes.json)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${RECIPES_JSON})
+file(READ ${RECIPES_JSON} recipes_doc)
+include(${CMAKE_CURRENT_LIST_DIR}/needs.cmake)
+set(QSHCHECK_RECIPE_FUZZ_CASES 3000 CACHE STRING "Generated requests each recipe's fuzz-diff test sends")
+string(JSON n_recipes LENGTH "${recipes_doc}" recipes)
+math(EXPR last "${n_recipes} - 1")
+foreach(i RANGE ${last})
+  string(JSON id GET "${recipes_doc}" recipes ${i} id)
+  json_string_list(needs "${recipes_doc}" recipes ${i} needs)
+  needs_missing(missing "${needs}")
+  if(missing AND QSHCHECK_REQUIRE_ADAPTERS)
+    message(FATAL_ERROR "recipe ${id} needs ${missing} (QSHCHECK_REQUIRE_ADAPTERS is on)")
+  elseif(missing)
+    message(STATUS "recipe ${id}: skipped, needs ${missing}")
+    continue()
+  endif()
+  string(JSON command GET "${recipes_doc}" recipes ${i} command)
+  string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" command "${command}")
+  set(tests recipe_${id} recipe_${id}_signer recipe_${id}_fuzz_diff)
+  add_test(NAME recipe_${id}
+           COMMAND qshcheck run --hide-stderr --exec "${command}"
+                   --expected-failures recipes/${id}/expected.txt
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  add_test(NAME recipe_${id}_signer
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_recipe_signer.py
+                   $<TARGET_FILE:qshcheck> "${command}"
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  add_test(NAME recipe_${id}_fuzz_diff
+           COMMAND qshcheck fuzz-diff --hide-stderr --exec "${command}" --seed 1
+                   --cases ${QSHCHECK_RECIPE_FUZZ_CASES} --seconds 300
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(${tests} PROPERTIES LABELS recipes)
+  string(JSON build ERROR_VARIABLE no_build GET "${recipes_doc}" recipes ${i} build)
+  if(NOT no_build)
+    string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" build "${build}")
+    separate_arguments(build_args UNIX_COMMAND "${build}")
+    add_test(NAME recipe_${id}_build COMMAND ${build_args} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(recipe_${id}_build PROPERTIES LABELS recipes FIXTURES_SETUP recipe_${id})
+    set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED recipe_${id})
+  endif()
+endforeach()
