@@ -254,6 +254,53 @@ def test_not_regular_files(tmp):
     os.remove(fifo)
 
 
+RAW_CONTROLS = (b"\x1b", b"\x07", b"\xc2\x9b")  # ESC, BEL, the C1 control CSI
+
+
+def no_raw_controls(out):
+    return not any(c in out for c in RAW_CONTROLS)
+
+
+def test_control_bytes(tmp):
+    # Strings from vectors, file names and programs reach the terminal escaped, never raw.
+    path, doc = failing_copy(tmp, "esc\x1b[1m.json")
+    doc["testGroups"][0]["tests"][0]["comment"] = "evil\x1b[2J\x07 comment\u009b"
+    doc["testGroups"][0]["tests"][0]["flags"] = []
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    for fmt in ("text", "tap"):
+        rc, out, err = qc_bytes("run", "--format", fmt, path)
+        check(rc == 1 and no_raw_controls(out) and b"evil\\x1B[2J\\x07 comment\\xC2\\x9B" in out
+              and b"esc\\x1B[1m" in out,
+              "run --format %s escapes control bytes of a comment and a file name: %r" % (fmt, out[:600]))
+    # A program whose name and status carry control bytes.
+    prog = os.path.join(tmp, "evil_impl.py")
+    with open(prog, "w") as f:
+        f.write("import json, sys\n"
+                "for line in sys.stdin:\n"
+                "    msg = json.loads(line)\n"
+                "    if msg.get('type') == 'hello':\n"
+                "        out = {'type': 'hello', 'protocol': 1, 'name': 'evil\\x1b]0;title\\x07',\n"
+                "               'version': '1', 'operations': ['canonical']}\n"
+                "    else:\n"
+                "        out = {'id': msg['id'], 'error': {'status': 'bad\\x1b[31m\\nnext'}}\n"
+                "    print(json.dumps(out), flush=True)\n")
+    one = os.path.join(VECTORS, "qsh_method.json")
+    rc, out, err = qc_bytes("run", "--exec", "/usr/bin/python3 " + prog, one)
+    check(rc == 1 and no_raw_controls(out) and b"implementation: evil\\x1B]0;title\\x07 1" in out
+          and b"rejected with bad\\x1B[31m\\x0Anext" in out,
+          "run escapes a program's name and statuses: %r" % out[:400])
+    # lint: a member name from the file, in the schema's message.
+    with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
+        ldoc = json.load(f)
+    ldoc["testGroups"][0]["tests"][0]["No\x1bSuch"] = 1
+    lp = os.path.join(tmp, "lint_esc.json")
+    with open(lp, "w", encoding="utf-8") as f:
+        json.dump(ldoc, f)
+    rc, out, err = qc_bytes("lint", lp)
+    check(rc == 1 and no_raw_controls(out) and b"No\\x1BSuch" in out, "lint escapes a member name: %r" % out[-300:])
+
+
 def lint_mutation(tmp, name, mutate, want):
     with open(os.path.join(VECTORS, "qsh_query_parsing.json"), encoding="utf-8") as f:
         doc = json.load(f)
@@ -368,6 +415,7 @@ def main():
         test_names_not_utf8(tmp)
         test_expected_failure_forms(tmp)
         test_not_regular_files(tmp)
+        test_control_bytes(tmp)
         test_lint(tmp)
     return check.finish()
 

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,6 +33,11 @@ def h(s):
 
 def diagnose(*args):
     return run(BIN, "diagnose", *args)
+
+
+def run_bytes(*args):
+    p = subprocess.run([BIN, "diagnose", *args], capture_output=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
 
 
 # mistake -> (request options, method, target, correct canonical request, the mistake's)
@@ -208,6 +214,13 @@ def test_token():
     check(rc == 2 and "three segments" in err, "not a token: exit 2")
 
 
+def test_control_bytes():
+    # The product profile decodes the path: ESC and a newline from %1B and %0A are shown escaped.
+    rc, out, _ = run_bytes("--profile", "product", "--claimed", h("GET&/a\x1bb\nc&"), "GET", "/a%1Bb%0Ac")
+    check(rc == 0 and b"\x1b" not in out and b"b\nc" not in out and b"/a\\x1Bb\\x0Ac" in out,
+          "diagnose escapes control bytes of a decoded path: %r" % out[:400])
+
+
 def test_bad_input():
     for args, why in [(("--claimed", "zz", "GET", "/"), "a claimed value that is not hex"),
                       (("--expected", "a" * 63, "GET", "/"), "63 hex digits"),
@@ -231,6 +244,7 @@ def main():
     test_pairs_and_nothing()
     test_reported_problems()
     test_token()
+    test_control_bytes()
     test_bad_input()
     return check.finish()
 

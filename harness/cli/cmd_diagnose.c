@@ -13,6 +13,7 @@
 #include "mistakes/catalogue.h"
 #include "corpus/request.h"
 #include "cli/token_decode.h"
+#include "judge/report.h"
 
 static const char usage[] =
     "usage: qshcheck diagnose [--base-url URL] [--profile server|product|both]\n"
@@ -122,9 +123,20 @@ static const char *profile_name(qsh_profile p) {
     return p == QSH_PROFILE_PRODUCT ? "product" : "server";
 }
 
-static void print_caret(const char *label, size_t offset) {
-    /* as `qshcheck run` reports it: the offset from the start, 0 for the first byte */
-    printf("      %*s^ first difference at byte %zu\n", (int)(strlen(label) + offset), "", offset);
+/* Writes text from the request or the values: control bytes escaped (qc_write_text). */
+static void out_text(const char *s, size_t n) {
+    qc_write_text(stdout, s, n);
+}
+
+/* Prints "      correct: OK\n      theirs:  THEIRS" and a caret under the byte `offset` of
+ * theirs, where they first differ: as `qshcheck run` reports it, 0 for the first byte. */
+static void print_both(const qc_way *ok, const qc_way *w, size_t offset) {
+    fputs("      correct: ", stdout);
+    out_text(ok->request, ok->len);
+    fputs("\n      theirs:  ", stdout);
+    size_t col = qc_write_text_at(stdout, w->request, w->len, offset);
+    printf("\n      %*s^ first difference at byte %zu\n", (int)(strlen("theirs:  ") + col), "",
+           offset);
 }
 
 /* Where the part named by qc_first_difference ("method", "uri", "query") lies in req. */
@@ -162,13 +174,17 @@ static void print_value(const qc_ways *ws, const value *v) {
             profiles = "server and product";
         }
         if (v->level == 0) {
-            printf("  is the correct qsh (%s profile%s) of %.*s\n", profiles,
-                   strchr(profiles, ' ') ? "s" : "", (int)w->len, w->request);
+            printf("  is the correct qsh (%s profile%s) of ", profiles,
+                   strchr(profiles, ' ') ? "s" : "");
+            out_text(w->request, w->len);
+            fputc('\n', stdout);
             continue;
         }
         char label[128];
         qc_way_label(w, label, sizeof label);
-        printf("  comes from the canonical request %.*s\n", (int)w->len, w->request);
+        fputs("  comes from the canonical request ", stdout);
+        out_text(w->request, w->len);
+        fputc('\n', stdout);
         printf("  (%s profile%s) made with the mistake%s %s:\n", profiles,
                strchr(profiles, ' ') ? "s" : "", w->mistake[1] >= 0 ? "s" : "", label);
         for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0; i++) {
@@ -184,16 +200,15 @@ static void print_value(const qc_ways *ws, const value *v) {
             part_span(w->request, w->len, part, &b, &bn);
             const char *what = strcmp(part, "uri") == 0 ? "URI" : part;
             if (bn == 0) {
-                printf("  Whoever computed this value hashed an empty %s; the rules give `%.*s`.\n",
-                       what, (int)an, ok->request + a);
+                printf("  Whoever computed this value hashed an empty %s; the rules give `", what);
             } else {
-                printf("  Whoever computed this value hashed the %s `%.*s`; the rules give "
-                       "`%.*s`.\n",
-                       what, (int)bn, w->request + b, (int)an, ok->request + a);
+                printf("  Whoever computed this value hashed the %s `", what);
+                out_text(w->request + b, bn);
+                fputs("`; the rules give `", stdout);
             }
-            printf("      correct: %.*s\n      theirs:  %.*s\n", (int)ok->len, ok->request,
-                   (int)w->len, w->request);
-            print_caret("theirs:  ", off);
+            out_text(ok->request + a, an);
+            fputs("`.\n", stdout);
+            print_both(ok, w, off);
         }
     }
 }
@@ -351,13 +366,21 @@ int cmd_diagnose(int argc, char **argv) {
     } else if (o.as_json) {
         print_json(&ws, &req, vals);
     } else {
-        printf("Request: %s %s%s%s\n", req.method, req.target,
-               req.base_url_len ? " with base URL " : "", req.base_url);
+        fputs("Request: ", stdout);
+        out_text(req.method, req.method_len);
+        fputc(' ', stdout);
+        out_text(req.target, req.target_len);
+        if (req.base_url_len) {
+            fputs(" with base URL ", stdout);
+            out_text(req.base_url, req.base_url_len);
+        }
+        fputc('\n', stdout);
         for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
             const qc_way *ok = qc_ways_correct(&ws, (qsh_profile)p);
             if (ok != NULL) {
-                printf("Correct canonical request (%s profile): %.*s\n  qsh %s\n",
-                       profile_name(ok->profile), (int)ok->len, ok->request, ok->hex);
+                printf("Correct canonical request (%s profile): ", profile_name(ok->profile));
+                out_text(ok->request, ok->len);
+                printf("\n  qsh %s\n", ok->hex);
             } else if (profiles & (1u << p)) {
                 printf("The %s profile rejects this request.\n", profile_name((qsh_profile)p));
             }

@@ -9,6 +9,7 @@
 #include "qsh/qsh.h"
 #include "corpus/schema.h"
 #include "corpus/vectors.h"
+#include "judge/report.h"
 
 static const char usage[] =
     "usage: qshcheck lint [FILE|DIR ...]\n"
@@ -30,7 +31,12 @@ typedef struct lint_state {
 
 static void lint_error(lint_state *s, const char *where, const char *msg) {
     s->errors++;
-    printf("%s: %s: %s\n", s->file, where, msg);
+    qc_write_cstr(stdout, s->file);
+    fputs(": ", stdout);
+    qc_write_cstr(stdout, where);
+    fputs(": ", stdout);
+    qc_write_cstr(stdout, msg);
+    fputc('\n', stdout);
 }
 
 static void on_schema_error(void *ud, const char *where, const char *msg) {

@@ -243,7 +243,9 @@ int cmd_run(int argc, char **argv) {
     qc_report rep;
     int rc = qc_report_begin(&rep, o.format, stdout, impl_label) == 0 ? QC_EXIT_OK : QC_EXIT_IO;
     if (o.format == QC_FORMAT_TEXT && !strict) {
-        printf("implementation: %s\n", impl_label);
+        fputs("implementation: ", stdout);
+        qc_write_cstr(stdout, impl_label);
+        fputc('\n', stdout);
     }
     for (size_t f = 0; f < list.count && rc == QC_EXIT_OK; f++) {
         if (run_file(&vfs[f], &impl, strict, o.server, exp, &rep) != 0) {

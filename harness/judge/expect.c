@@ -1,6 +1,7 @@
 #include "judge/expect.h"
 
 #include "corpus/vectors.h"
+#include "judge/report.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -221,19 +222,29 @@ size_t qc_expect_report(qc_expect *x, FILE *out) {
         xfail += e->failed_matches;
         stale += (size_t)entry_dead(e);
     }
-    fprintf(out, "%zu expected failures, listed in %s\n", xfail, x->path);
+    fprintf(out, "%zu expected failures, listed in ", xfail);
+    qc_write_cstr(out, x->path);
+    fputc('\n', out);
     if (x->nadd > 0) {
-        fprintf(out, "new failures: add these lines to %s\n", x->path);
+        fputs("new failures: add these lines to ", out);
+        qc_write_cstr(out, x->path);
+        fputc('\n', out);
         for (size_t i = 0; i < x->nadd; i++) {
-            fprintf(out, "%s\n", x->add[i]);
+            qc_write_cstr(out, x->add[i]);
+            fputc('\n', out);
         }
     }
     if (stale > 0) {
-        fprintf(out, "listed failures that no longer fail: remove these lines from %s\n", x->path);
+        fputs("listed failures that no longer fail: remove these lines from ", out);
+        qc_write_cstr(out, x->path);
+        fputc('\n', out);
         for (size_t i = 0; i < x->n; i++) {
             qc_expect_entry *e = &x->e[i];
             if (entry_dead(e)) {
-                fprintf(out, "%s%s%s\n", e->written, e->reason[0] ? "  # " : "", e->reason);
+                qc_write_cstr(out, e->written);
+                fputs(e->reason[0] ? "  # " : "", out);
+                qc_write_cstr(out, e->reason);
+                fputc('\n', out);
             }
         }
     }

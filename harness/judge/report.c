@@ -20,23 +20,49 @@ int qc_format_parse(const char *s, qc_format *out) {
     return -1;
 }
 
-size_t qc_write_escaped(FILE *out, const char *s, size_t n, size_t mark) {
+/* The one escaper of text output. quoted: a C string's body ('"', '\\' and every byte outside
+ * printable ASCII escaped). Otherwise text as people read it: UTF-8 kept, and only what a
+ * terminal would act on or cannot show (C0 controls, DEL, the C1 controls U+0080 to U+009F,
+ * bytes outside UTF-8) written as \xNN. Returns the column at which byte `mark` was written. */
+static size_t write_escaped(FILE *out, const char *s, size_t n, size_t mark, int quoted) {
     size_t col = 0, mark_col = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
         if (i == mark) {
             mark_col = col;
         }
-        if (b == '"' || b == '\\') {
+        size_t k = quoted || b < 0x80 ? 1 : qc_utf8_char(s + i, n - i);
+        int c1 = k == 2 && b == 0xC2 && (unsigned char)s[i + 1] < 0xA0;
+        if (quoted && (b == '"' || b == '\\')) {
             col += (size_t)fprintf(out, "\\%c", b);
-        } else if (b < 0x20 || b >= 0x7F) {
-            col += (size_t)fprintf(out, "\\x%02X", b);
+        } else if (b < 0x20 || b == 0x7F || (quoted && b > 0x7F) || k == 0 || c1) {
+            k = k == 0 ? 1 : k;
+            for (size_t j = 0; j < k; j++) {
+                col += (size_t)fprintf(out, "\\x%02X", (unsigned char)s[i + j]);
+            }
         } else {
-            fputc(b, out);
+            fwrite(s + i, 1, k, out);
             col++;
         }
+        i += k;
     }
     return mark >= n ? col : mark_col;
+}
+
+size_t qc_write_escaped(FILE *out, const char *s, size_t n, size_t mark) {
+    return write_escaped(out, s, n, mark, 1);
+}
+
+void qc_write_text(FILE *out, const char *s, size_t n) {
+    (void)write_escaped(out, s, n, n, 0);
+}
+
+size_t qc_write_text_at(FILE *out, const char *s, size_t n, size_t mark) {
+    return write_escaped(out, s, n, mark, 0);
+}
+
+void qc_write_cstr(FILE *out, const char *s) {
+    (void)write_escaped(out, s, strlen(s), 0, 0);
 }
 
 size_t qc_utf8_char(const char *str, size_t n) {
@@ -206,13 +232,18 @@ static void text_servers(FILE *o, const qc_case *c) {
 static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, const qc_verdict *v) {
     size_t i;
     json_t *flag;
-    fprintf(o, "  comment: %.*s\n  flags:  ", (int)c->comment.n, c->comment.p);
+    fputs("  comment: ", o);
+    qc_write_text(o, c->comment.p, c->comment.n);
+    fputs("\n  flags:  ", o);
     json_array_foreach(c->flags, i, flag) {
-        fprintf(o, " %s", json_string_value(flag));
+        fputc(' ', o);
+        qc_write_cstr(o, json_string_value(flag));
     }
     fputs("\n  input:   ", o);
     if (c->is_token) {
-        fprintf(o, " kind=%.*s now=%lld leeway=%lld", (int)c->kind.n, c->kind.p, c->now, c->leeway);
+        fputs(" kind=", o);
+        qc_write_text(o, c->kind.p, c->kind.n);
+        fprintf(o, " now=%lld leeway=%lld", c->now, c->leeway);
         if (c->has_authorization) {
             text_field(o, "authorization", c->authorization.p, c->authorization.n);
         }
@@ -222,15 +253,17 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
     if (c->base_url.n) {
         text_field(o, "baseUrl", c->base_url.p, c->base_url.n);
     }
-    fprintf(o, " profile=%.*s", (int)c->profile.n, c->profile.p);
+    fputs(" profile=", o);
+    qc_write_text(o, c->profile.p, c->profile.n);
     if (c->has_body) {
         text_field(o, "body", c->body.p, c->body.n);
         text_field(o, "contentType", c->content_type.p, c->content_type.n);
     }
     fputc('\n', o);
     if (c->result == QC_INVALID || c->rules_reject) {
-        fprintf(o, "  expected: rejected with %.*s%s\n", (int)c->status.n, c->status.p,
-                c->rules_reject ? "   (acceptable)" : "");
+        fputs("  expected: rejected with ", o);
+        qc_write_text(o, c->status.p, c->status.n);
+        fprintf(o, "%s\n", c->rules_reject ? "   (acceptable)" : "");
     } else if (c->is_token) {
         fputs("  expected: valid\n", o);
     } else {
@@ -238,12 +271,16 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
         qc_write_escaped(o, c->canonical_request.p, c->canonical_request.n, 0);
         fprintf(o, "%s\n", c->result == QC_ACCEPTABLE ? "   (acceptable)" : "");
         if (a->outcome == QC_OUT_OK && a->request == NULL) {
-            fprintf(o, "  expected qsh: %.*s\n", (int)c->qsh.n, c->qsh.p);
+            fputs("  expected qsh: ", o);
+            qc_write_text(o, c->qsh.p, c->qsh.n);
+            fputc('\n', o);
         }
     }
     text_servers(o, c);
     if (v->kind == QC_XPASS) {
-        fprintf(o, "  listed as an expected failure (%s), but it passes\n", v->expect_reason);
+        fputs("  listed as an expected failure (", o);
+        qc_write_cstr(o, v->expect_reason);
+        fputs("), but it passes\n", o);
     } else if (c->is_token && a->outcome == QC_OUT_OK) {
         fputs("  actual:   valid\n", o);
     } else if (a->outcome == QC_OUT_OK && a->request != NULL) {
@@ -255,10 +292,13 @@ static void describe_failure(FILE *o, const qc_case *c, const qc_answer *a, cons
                     v->first_diff);
         }
     } else if (a->outcome == QC_OUT_OK) {
-        fprintf(o, "  actual qsh:   %s (the implementation gave no canonical request)\n", a->qsh);
+        fputs("  actual qsh:   ", o);
+        qc_write_cstr(o, a->qsh);
+        fputs(" (the implementation gave no canonical request)\n", o);
     } else {
-        fprintf(o, "  actual:   %s %s\n",
-                a->outcome == QC_OUT_ERROR ? "rejected with" : "broken:", a->status);
+        fprintf(o, "  actual:   %s ", a->outcome == QC_OUT_ERROR ? "rejected with" : "broken:");
+        qc_write_cstr(o, a->status);
+        fputc('\n', o);
     }
 }
 
@@ -358,20 +398,38 @@ static void junit_case(qc_report *r, const char *key, const qc_case *c, const qc
     fputs("    </testcase>\n", o);
 }
 
+/* A test line's description: '#' would start a directive and a newline end the line, so both
+ * become blanks; the rest is text. */
+static void tap_text(FILE *o, const char *s, size_t n) {
+    size_t from = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '#' || s[i] == '\n') {
+            qc_write_text(o, s + from, i - from);
+            if (i < n) {
+                fputc(' ', o);
+            }
+            from = i + 1;
+        }
+    }
+}
+
 static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_answer *a,
                      const qc_verdict *v) {
     FILE *o = r->out;
     r->tap_n++;
     int ok = v->kind == QC_PASS || v->kind == QC_SKIP;
-    fprintf(o, "%s %zu - %s ", ok ? "ok" : "not ok", r->tap_n, key);
-    for (size_t i = 0; i < c->comment.n; i++) { /* '#' would start a directive */
-        char ch = c->comment.p[i];
-        fputc(ch == '#' || ch == '\n' ? ' ' : ch, o);
-    }
+    fprintf(o, "%s %zu - ", ok ? "ok" : "not ok", r->tap_n);
+    tap_text(o, key, strlen(key));
+    fputc(' ', o);
+    tap_text(o, c->comment.p, c->comment.n);
     if (v->kind == QC_SKIP) {
-        fprintf(o, " # SKIP %s\n", a->status);
+        fputs(" # SKIP ", o);
+        qc_write_cstr(o, a->status);
+        fputc('\n', o);
     } else if (v->kind == QC_XFAIL) {
-        fprintf(o, " # TODO expected failure: %s\n", v->expect_reason);
+        fputs(" # TODO expected failure: ", o);
+        qc_write_cstr(o, v->expect_reason);
+        fputc('\n', o);
     } else {
         fputc('\n', o);
     }
@@ -390,7 +448,7 @@ static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_a
         if (a->outcome == QC_OUT_OK && a->request != NULL) {
             qc_write_escaped(o, a->request, a->request_len, 0);
         } else if (a->outcome == QC_OUT_OK) {
-            fputs(a->qsh, o);
+            qc_write_escaped(o, a->qsh, strlen(a->qsh), 0);
         } else {
             qc_write_escaped(o, a->status, strlen(a->status), 0);
         }
@@ -430,8 +488,9 @@ void qc_report_case(qc_report *r, const char *file, const char *key, const qc_ca
         json_failure(r, file, key, c, a, v);
         return;
     }
-    fprintf(r->out, "%s %s tcId %lld: %s\n", v->kind == QC_XPASS ? "XPASS" : "FAIL", file, c->tc_id,
-            verdict_why(v));
+    fprintf(r->out, "%s ", v->kind == QC_XPASS ? "XPASS" : "FAIL");
+    qc_write_cstr(r->out, file);
+    fprintf(r->out, " tcId %lld: %s\n", c->tc_id, verdict_why(v));
     describe_failure(r->out, c, a, v);
 }
 

@@ -50,4 +50,12 @@ size_t qc_utf8_char(const char *s, size_t n);
  * byte `mark` of s was written (the escaped width before it). */
 size_t qc_write_escaped(FILE *out, const char *s, size_t n, size_t mark);
 
+/* Writes text from vectors, programs, lists or requests for people: UTF-8 as it is, and what a
+ * terminal would act on or cannot show (control bytes, bytes outside UTF-8) as \xNN. Every
+ * command's text output goes through it (or qc_write_escaped, for quoted values). */
+void qc_write_text(FILE *out, const char *s, size_t n);
+void qc_write_cstr(FILE *out, const char *s);
+/* The same, returning the column at which byte `mark` was written (to point at it). */
+size_t qc_write_text_at(FILE *out, const char *s, size_t n, size_t mark);
+
 #endif
