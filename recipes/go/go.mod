@@ -1,0 +1,3 @@
+module qshrecipe
+
+go 1.19
