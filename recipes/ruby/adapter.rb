@@ -1,0 +1,66 @@
+# frozen_string_literal: true
+
+# The Ruby recipe's program: with no arguments, qshcheck's line protocol on stdin and stdout
+# (harness/protocol/PROTOCOL.md); "sign SECRET ISS NOW METHOD TARGET BASE_URL" prints the
+# Authorization header for an app-to-product call; "example NOW" signs the seed example.
+require "json"
+require_relative "token"
+
+NAME = "qshcheck-recipe-ruby"
+VERSION = "1.0"
+
+def hello
+  { type: "hello", protocol: 1, name: NAME, version: VERSION,
+    operations: %w[canonical qsh verify], profiles: %w[server product] }
+end
+
+def answer(msg)
+  return hello if msg["type"] == "hello"
+
+  request = { method: msg["method"], target: msg["target"], base_url: msg["baseUrl"],
+              body: msg["body"], content_type: msg["contentType"] }
+  profile = msg["profile"] == "product" ? :product : :server
+  { id: msg["id"], result: result(msg, request, profile) }
+rescue ConnectJwt::RequestError => e
+  { id: msg["id"], error: { status: e.status, message: e.message } }
+rescue ConnectJwt::TokenError => e
+  { id: msg["id"], error: { status: e.reason, message: e.message } }
+end
+
+def result(msg, request, profile)
+  if msg["op"] == "verify"
+    ConnectJwt.verify(kind: msg["kind"].tr("-", "_").to_sym, now: msg["now"], request: request,
+                      secrets: msg["secrets"] || {}, public_keys: msg["publicKeys"] || {},
+                      authorization: msg["authorization"], leeway: msg["leeway"] || 0,
+                      audience: msg["audience"], client_key: msg["clientKey"], profile: profile)
+    return { valid: true }
+  end
+  args = [request[:method], request[:target]]
+  opts = { base_url: request[:base_url], profile: profile, body: request[:body], content_type: request[:content_type] }
+  canonical = ConnectJwt.canonical_request(*args, **opts)
+  { canonicalRequest: canonical, qsh: OpenSSL::Digest::SHA256.hexdigest(canonical) }
+end
+
+def serve
+  $stdout.sync = true # one answer a line, flushed: requests are pipelined
+  $stdin.each_line { |line| puts JSON.generate(answer(JSON.parse(line))) }
+end
+
+def sign(secret, iss, now, method, target, base_url)
+  seconds = Integer(now, 10, exception: false) or abort "adapter.rb: NOW is not a number of seconds: #{now.inspect}"
+  puts ConnectJwt.sign_app_to_product(secret, iss, seconds, method, target, base_url)
+rescue ConnectJwt::RequestError => e
+  abort "adapter.rb: #{e.message}"
+end
+
+case ARGV
+in [] then serve
+in ["sign", secret, iss, now, method, target, base_url] then sign(secret, iss, now, method, target, base_url)
+in ["example", now]
+  # The seed example: Jira with a context path; the base URL's /jira is not hashed.
+  sign("example-shared-secret", "com.example.app", now, "GET", "/jira/rest/api/latest/issue/TEST-2",
+       "https://example.atlassian.net/jira")
+else
+  warn "usage: adapter.rb | adapter.rb sign SECRET ISS NOW METHOD TARGET BASE_URL | adapter.rb example NOW"
+  exit 2
+end
