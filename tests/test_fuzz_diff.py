@@ -2,8 +2,9 @@
 """`qshcheck fuzz-diff` against implementations whose faults are known: the catalogue's own
 canonicalizer without mistakes (it must find nothing), with one or two mistakes (it must find
 them, shrink them to a small request, name them, and write candidate vectors that the reference
-passes and the broken implementation fails), and a program that crashes (it must carry on).
-The same seed must give the same run.
+passes and the broken implementation fails), and programs that crash or hang (it must carry on,
+shrink those too, and end when --seconds says). The same seed must give the same run; --out is
+checked before the run, and a run without disagreement writes no file.
 
 usage: test_fuzz_diff.py QSHCHECK
 """
@@ -30,6 +31,28 @@ for line in sys.stdin:
     elif "~" in m["target"]:
         os._exit(9)
     else:
+        out = {"id": m["id"], "error": {"status": "REJECTED"}}
+    print(json.dumps(out), flush=True)
+'''
+
+
+# Crashes (SIGSEGV) on a query parameter named Jwt and hangs on one named _x, among the many
+# pieces the grammar makes; rejects everything else. With "--hang-tilde", hangs instead on any
+# target with a '~', which is frequent.
+PICKY = r'''
+import json, os, signal, sys, time
+tilde = "--hang-tilde" in sys.argv
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("type") == "hello":
+        out = {"type": "hello", "protocol": 1, "name": "picky", "version": "1", "operations": ["canonical"]}
+    else:
+        query = m["target"].split("#")[0].partition("?")[2]
+        names = [p.split("=")[0] for p in query.split("&")]
+        if tilde and "~" in m["target"] or not tilde and "_x" in names:
+            time.sleep(1000)
+        if not tilde and "Jwt" in names:
+            os.kill(os.getpid(), signal.SIGSEGV)
         out = {"id": m["id"], "error": {"status": "REJECTED"}}
     print(json.dumps(out), flush=True)
 '''
@@ -113,6 +136,52 @@ def test_crash(tmp):
           "rejects a request the rules canonicalize" in labels, "a crashing program: broken, and it carries on (%r)" % labels)
 
 
+def picky(tmp, *flags):
+    prog = os.path.join(tmp, "picky.py")
+    with open(prog, "w") as fh:
+        fh.write(PICKY)
+    return " ".join([sys.executable, prog, *flags])
+
+
+def test_broken_shrinks(tmp):
+    rc, out, err = fuzz("--exec", picky(tmp), "--cases", "150", "--seed", "4", "--timeout", "0.5",
+                        "--hide-stderr")
+    found = kinds(out)
+    crash = [k for k in found if k[1].startswith("broken") and "signal 11" in k[1]]
+    hang = [k for k in found if k[1].startswith("broken") and "hangs" in k[1]]
+    check(rc == 1 and crash and crash[0][2] == "GET /?Jwt [server]",
+          "a crash on one parameter name shrinks to that name alone (%r)" % crash)
+    check(hang and hang[0][2] == "GET /?_x [server]",
+          "a hang on one parameter name shrinks to that name alone (%r)" % hang)
+
+
+def test_deadline(tmp):
+    start = time.monotonic()
+    rc, out, err = fuzz("--exec", picky(tmp, "--hang-tilde"), "--seconds", "2", "--timeout", "1",
+                        "--hide-stderr")
+    took = time.monotonic() - start
+    sent = re.search(r"seed 1: (\d+) requests", out)
+    check(rc == 1 and sent and int(sent.group(1)) > 0 and took < 6,
+          "--seconds 2 against a program that hangs ends in a few seconds (%.1f s): %s%s" % (took, out, err))
+
+
+def test_out_checked_first(tmp):
+    afile = os.path.join(tmp, "a-file")
+    with open(afile, "w") as fh:
+        fh.write("x")
+    for out_dir, why in [(os.path.join(tmp, "missing", "sub"), "a folder in a missing folder"),
+                         (afile, "a file in place of a folder"), ("/proc/1", "a folder that cannot be written")]:
+        start = time.monotonic()
+        rc, out, err = fuzz("--exec", serve("SpaceAsPlus"), "--seconds", "20", "--out", out_dir)
+        took = time.monotonic() - start
+        check(rc == 3 and took < 5 and out == "" and out_dir in err and "cannot" in err,
+              "--out %s is refused before the run (%d, %.1f s, %r)" % (why, rc, took, err))
+    clean = os.path.join(tmp, "clean")
+    rc, out, err = fuzz("--exec", serve(), "--cases", "300", "--out", clean)
+    check(rc == 0 and not os.path.exists(os.path.join(clean, "fuzz_diff_seed1.json")) and
+          "no candidate vectors" in out, "no disagreement: no file of 0 cases (%r)" % out[-200:])
+
+
 def test_usage():
     for args, why in [((), "no implementation"), (("--exec", "x", "--plugin", "y"), "both --exec and --plugin"),
                       (("--exec", "x", "--seconds", "abc"), "--seconds abc"),
@@ -136,6 +205,9 @@ def main():
         test_finds_and_shrinks(tmp)
         test_pairs_and_seed(tmp)
         test_crash(tmp)
+        test_broken_shrinks(tmp)
+        test_deadline(tmp)
+        test_out_checked_first(tmp)
         test_usage()
     return check.finish()
 
