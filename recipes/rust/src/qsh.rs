@@ -1,0 +1,312 @@
+//! The query string hash (qsh) of Atlassian Connect: the canonical request of an HTTP request
+//! and its SHA-256, as docs/RULES.md states them. Input the rules cannot canonicalize is an
+//! error, never a guess.
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt::{self, Write};
+
+pub const MAX_METHOD_LEN: usize = 64;
+pub const MAX_TARGET_LEN: usize = 1024 * 1024;
+pub const MAX_BASE_URL_LEN: usize = 4096;
+pub const MAX_BODY_LEN: usize = 4 * 1024 * 1024;
+
+/// `Server`: what a product computes for a request it receives (the path as sent).
+/// `Product`: what a product signs when it calls an app (the percent-decoded path).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Server,
+    Product,
+}
+
+/// An HTTP request as sent: `target` is the request target (`/path?query` or an absolute URL),
+/// `base_url` the tenant's (or the app's) base URL, or "" for none.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    pub base_url: &'a str,
+    pub profile: Profile,
+    pub body: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+}
+
+/// Why a request cannot be canonicalized; `status` is the reference's name for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QshError {
+    pub status: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for QshError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}: {}", self.status, self.message)
+    }
+}
+
+impl std::error::Error for QshError {}
+
+fn fail<T>(status: &'static str, message: impl Into<String>) -> Result<T, QshError> {
+    Err(QshError { status, message: message.into() })
+}
+
+/// The qsh claim: lowercase hex SHA-256 of the canonical request.
+pub fn qsh(req: &Request) -> Result<String, QshError> {
+    Ok(format!("{:x}", Sha256::digest(canonical_request(req)?.as_bytes())))
+}
+
+/// `METHOD&URI&QUERY`.
+pub fn canonical_request(req: &Request) -> Result<String, QshError> {
+    let method = canonical_method(req.method)?;
+    if req.target.is_empty() {
+        return fail("QSH_E_TARGET_EMPTY", "the request target is empty");
+    }
+    if req.target.len() > MAX_TARGET_LEN {
+        return fail("QSH_E_TARGET_TOO_LONG", "the request target is over 1 MiB");
+    }
+    on_the_wire(req.target, "QSH_E_TARGET_BYTE", "the request target")?;
+    let (base_origin, base_path) = match req.base_url {
+        "" => (None, ""),
+        url => {
+            let (origin, path) = parse_base_url(url)?;
+            (Some(origin), path)
+        }
+    };
+    let body = form_body(req)?;
+
+    let mut rest = req.target;
+    if let Some((scheme, authority, after)) = split_absolute(rest) {
+        let origin = parse_origin(scheme, authority).map_err(|s| QshError {
+            status: s,
+            message: format!("bad absolute target {rest:?}"),
+        })?;
+        // The servers use the path of any origin; it is only relative to the base on its own.
+        if base_origin.as_ref().map_or(false, |b| *b != origin) {
+            return fail("QSH_E_ORIGIN_MISMATCH", "the absolute target is on another origin");
+        }
+        rest = after;
+    }
+    let rest = rest.split('#').next().unwrap_or("");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+
+    let uri = canonical_uri(path, base_path, req.profile)?;
+    let mut params = Vec::new();
+    parse_params(query, &mut params)?;
+    if let Some(body) = body {
+        parse_params(body, &mut params)?; // merged, as a servlet's parameter map merges them
+    }
+    Ok(format!("{}&{}&{}", method, uri, canonical_query(params)))
+}
+
+/// Upper-cased by ASCII rules only: a locale's rules would turn `i` into `İ`.
+fn canonical_method(method: &str) -> Result<String, QshError> {
+    const TCHAR: &[u8] = b"!#$%&'*+-.^_`|~";
+    if method.is_empty() {
+        return fail("QSH_E_METHOD_EMPTY", "the method is empty");
+    }
+    if method.len() > MAX_METHOD_LEN {
+        return fail("QSH_E_METHOD_TOO_LONG", "the method is over 64 bytes");
+    }
+    if !method.bytes().all(|b| b.is_ascii_alphanumeric() || TCHAR.contains(&b)) {
+        return fail("QSH_E_METHOD_INVALID", format!("the method {method:?} is not a token"));
+    }
+    Ok(method.to_ascii_uppercase())
+}
+
+/// A space, a control or a non-ASCII byte cannot be sent in a request line or form body.
+fn on_the_wire(s: &str, status: &'static str, what: &str) -> Result<(), QshError> {
+    match s.bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
+        None => Ok(()),
+        Some(i) => fail(status, format!("{what} has byte {:#04x} at {i}", s.as_bytes()[i])),
+    }
+}
+
+/// The body's parameters count exactly as Tomcat reads them: the method as sent is `POST` and
+/// the media type (before any `;`, blanks trimmed) is the form type in these very letters.
+fn form_body<'a>(req: &Request<'a>) -> Result<Option<&'a str>, QshError> {
+    let media = req
+        .content_type
+        .map(|ct| ct.split(';').next().unwrap_or("").trim_matches(|c| c == ' ' || c == '\t'));
+    if req.method != "POST" || media != Some("application/x-www-form-urlencoded") {
+        return Ok(None);
+    }
+    let body = req.body.unwrap_or("");
+    if body.len() > MAX_BODY_LEN {
+        return fail("QSH_E_BODY_TOO_LONG", "the body is over 4 MiB");
+    }
+    on_the_wire(body, "QSH_E_BODY_BYTE", "the form body")?;
+    Ok(Some(body))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u32,
+}
+
+/// `scheme://authority` and the rest, when `s` is an absolute URL.
+fn split_absolute(s: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, after) = s.split_once("://")?;
+    let mut chars = scheme.chars();
+    let first_ok = chars.next().map_or(false, |c| c.is_ascii_alphabetic());
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) {
+        return None;
+    }
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    Some((scheme, &after[..end], &after[end..]))
+}
+
+/// http(s) only, a host, no userinfo, a port up to 65535 (an empty port is the default one).
+fn parse_origin(scheme: &str, authority: &str) -> Result<Origin, &'static str> {
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return Err("QSH_E_URL_SCHEME"),
+    };
+    const INVALID: &str = "QSH_E_URL_INVALID";
+    if authority.is_empty() || authority.contains('@') {
+        return Err(INVALID);
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(inner) => {
+            let end = inner.find(']').filter(|&end| end > 0).ok_or(INVALID)?;
+            authority.split_at(end + 2) // an IPv6 literal, brackets included
+        }
+        None => authority.split_at(authority.find(':').unwrap_or(authority.len())),
+    };
+    if host.is_empty() || (!host.starts_with('[') && host.contains(['[', ']'])) {
+        return Err(INVALID);
+    }
+    let port = match port.strip_prefix(':') {
+        None if !port.is_empty() => return Err(INVALID),
+        None | Some("") => default_port, // an empty port is the default one
+        Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => digits
+            .bytes()
+            .try_fold(0, |p, d| Some(p * 10 + u32::from(d - b'0')).filter(|&p| p <= 65535))
+            .ok_or(INVALID)?,
+        Some(_) => return Err(INVALID),
+    };
+    Ok(Origin { scheme, host: host.to_ascii_lowercase(), port })
+}
+
+/// An absolute http(s) URL with no query, fragment or bad escape; its origin and path.
+fn parse_base_url(url: &str) -> Result<(Origin, &str), QshError> {
+    if url.len() > MAX_BASE_URL_LEN {
+        return fail("QSH_E_BASE_URL_TOO_LONG", "the base URL is over 4096 bytes");
+    }
+    let bad =
+        || QshError { status: "QSH_E_BASE_URL_INVALID", message: format!("bad base URL {url:?}") };
+    on_the_wire(url, "QSH_E_BASE_URL_INVALID", "the base URL")?;
+    let (scheme, authority, path) = split_absolute(url).ok_or_else(bad)?;
+    if path.contains(['?', '#']) || decode(path, false).is_err() {
+        return Err(bad());
+    }
+    Ok((parse_origin(scheme, authority).map_err(|_| bad())?, path))
+}
+
+fn canonical_uri(path: &str, base_path: &str, profile: Profile) -> Result<String, QshError> {
+    let (mut path, base_path) = match profile {
+        Profile::Server => {
+            decode(path, false)?; // checked only: the path is hashed exactly as sent
+            (path.to_string(), base_path.to_string())
+        }
+        Profile::Product => {
+            let base = decode(base_path, false)
+                .map_err(|e| QshError { status: "QSH_E_BASE_URL_INVALID", ..e })?;
+            (decode(path, false)?, base)
+        }
+    };
+    // The base path comes off on a segment boundary only: /wiki/x -> /x, /wikipedia/x stays.
+    let base_path = base_path.trim_end_matches('/');
+    if !base_path.is_empty() {
+        if let Some(rest) = path.strip_prefix(base_path) {
+            if rest.is_empty() || rest.starts_with('/') {
+                path = rest.to_string();
+            }
+        }
+    }
+    if path.len() > 1 && path.ends_with('/') {
+        path.pop(); // exactly one trailing slash: /p// -> /p/
+    }
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    // A raw & in the path must not hash like a query separator.
+    Ok(path.replace('&', "%26"))
+}
+
+/// Percent-decodes `s` (and `+` as a space in form data) into UTF-8 text.
+pub(crate) fn decode(s: &str, plus_is_space: bool) -> Result<String, QshError> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        out.push(match b {
+            b'%' => {
+                let hex = |b: Option<u8>| b.and_then(|b| (b as char).to_digit(16));
+                match (hex(bytes.next()), hex(bytes.next())) {
+                    (Some(hi), Some(lo)) => (hi * 16 + lo) as u8,
+                    _ => {
+                        return fail(
+                            "QSH_E_PERCENT_MALFORMED",
+                            format!("a '%' without two hex digits in {s:?}"),
+                        )
+                    }
+                }
+            }
+            b'+' if plus_is_space => b' ',
+            b => b,
+        });
+    }
+    // Rust's UTF-8 check rejects overlongs, surrogates and code points above U+10FFFF too.
+    String::from_utf8(out).map_err(|e| QshError {
+        status: "QSH_E_UTF8_INVALID",
+        message: format!("the decoded bytes of {s:?} are not UTF-8 ({e})"),
+    })
+}
+
+/// Splits on `&` only (`;` is data), each piece at its first `=`.
+fn parse_params(data: &str, out: &mut Vec<(String, String)>) -> Result<(), QshError> {
+    for piece in data.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+        let (name, value) = (decode(name, true)?, decode(value, true)?);
+        // An empty name is dropped, as Tomcat does; `jwt` exactly (`JWT` stays) is the token.
+        if !name.is_empty() && name != "jwt" {
+            out.push((name, value));
+        }
+    }
+    Ok(())
+}
+
+/// Groups sorted by encoded name in byte order, each `name=v1,v2`, joined with `&`.
+fn canonical_query(params: Vec<(String, String)>) -> String {
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in params {
+        groups.entry(encode(&name)).or_default().push(value);
+    }
+    let groups: Vec<String> = groups
+        .into_iter()
+        .map(|(name, mut values)| {
+            // Decoded values in UTF-16 code-unit order, as Java's String.compareTo sorts them
+            // (unlike byte order for characters above U+FFFF against U+E000..U+FFFF).
+            values.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            let values: Vec<String> = values.iter().map(|v| encode(v)).collect();
+            format!("{}={}", name, values.join(","))
+        })
+        .collect();
+    groups.join("&")
+}
+
+/// Every UTF-8 byte outside `A-Z a-z 0-9 - . _ ~` as `%XX`, upper-case hex (RFC 3986).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}"); // writing to a String cannot fail
+        }
+    }
+    out
+}
