@@ -19,7 +19,7 @@ for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/pro
 done
 bins=""
 cp "$root/vectors/schema/qsh_canonical_v2.schema.json" "$work/"
-for t in fuzz_query fuzz_path fuzz_request fuzz_vectors fuzz_schema fuzz_protocol fuzz_mistakes fuzz_token_verify fuzz_token_roundtrip; do
+for t in $(sh "$root/fuzz/targets.sh"); do
     # shellcheck disable=SC2086
     clang $flags -D_POSIX_C_SOURCE=200809L -DQSHCHECK_VECTORS_DIR='"vectors"' $inc \
         "$root/fuzz/$t.c" "$root/fuzz/replay.c" "$root"/ref/src/*.c $harness \

@@ -94,6 +94,79 @@ static inline size_t prop_query(const char *q, size_t n) {
     return values;
 }
 
+/* Strict UTF-8 (Unicode table 3-7): no overlong forms, no surrogates, nothing above U+10FFFF,
+ * no cut sequence. Written from the table, separately from the reference's checks. */
+static inline int prop_utf8_strict(const unsigned char *s, size_t n) {
+    for (size_t i = 0; i < n;) {
+        unsigned char b = s[i];
+        size_t k;
+        unsigned long cp, min;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if ((b & 0xE0) == 0xC0) {
+            k = 1, cp = b & 0x1Fu, min = 0x80;
+        } else if ((b & 0xF0) == 0xE0) {
+            k = 2, cp = b & 0x0Fu, min = 0x800;
+        } else if ((b & 0xF8) == 0xF0) {
+            k = 3, cp = b & 0x07u, min = 0x10000;
+        } else {
+            return 0; /* a continuation byte, or F8..FF */
+        }
+        if (n - i <= k) {
+            return 0;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) {
+                return 0;
+            }
+            cp = cp << 6 | (s[i + j] & 0x3Fu);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return 0;
+        }
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* The next UTF-16 code unit of strict UTF-8 text s[0..n) from *i; *low holds the second
+ * half of a surrogate pair between calls (0 when none). */
+static inline unsigned prop_utf16_next(const unsigned char *s, size_t *i, unsigned *low) {
+    if (*low != 0) {
+        unsigned u = *low;
+        *low = 0;
+        return u;
+    }
+    unsigned char b = s[*i];
+    size_t k = b < 0x80 ? 0 : b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
+    unsigned long cp = k == 0 ? b : k == 1 ? (b & 0x1Fu) : k == 2 ? (b & 0x0Fu) : (b & 0x07u);
+    for (size_t j = 1; j <= k; j++) {
+        cp = cp << 6 | (s[*i + j] & 0x3Fu);
+    }
+    *i += k + 1;
+    if (cp < 0x10000) {
+        return (unsigned)cp;
+    }
+    *low = 0xDC00u + (unsigned)((cp - 0x10000) & 0x3FF);
+    return 0xD800u + (unsigned)((cp - 0x10000) >> 10);
+}
+
+/* Compares two strict UTF-8 texts by their UTF-16 code units (Java's String.compareTo). */
+static inline int prop_utf16_cmp(const unsigned char *a, size_t an, const unsigned char *b,
+                                 size_t bn) {
+    size_t i = 0, j = 0;
+    unsigned al = 0, bl = 0;
+    while ((i < an || al) && (j < bn || bl)) {
+        unsigned x = prop_utf16_next(a, &i, &al), y = prop_utf16_next(b, &j, &bl);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    int a_left = i < an || al, b_left = j < bn || bl;
+    return a_left - b_left;
+}
+
 /* The canonical URI starts with '/' and has no raw '&'. */
 static inline void prop_uri(const char *u, size_t n) {
     prop(n >= 1 && u[0] == '/', "URI does not start with '/'");

@@ -1,6 +1,7 @@
 /* Replay driver: makes a fuzz target an ordinary program that runs each file it is given (or
- * each file in each folder it is given) through LLVMFuzzerTestOneInput once. It lets every
- * target build with any C compiler and lets CTest replay the corpora in every build. */
+ * each file under each folder it is given, sub-folders too) through LLVMFuzzerTestOneInput once.
+ * It lets every target build with any C compiler and lets CTest replay the corpora in every
+ * build. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,9 +52,60 @@ static int replay_file(const char *path) {
     return 0;
 }
 
+/* Deeper than any corpus goes; it stops a folder that links to itself. */
+#define REPLAY_MAX_DEPTH 16
+
+typedef struct tally {
+    size_t passed, failed;
+} tally;
+
+/* Replays a file, or every file under a folder (as libFuzzer reads a corpus folder: sub-folders
+ * too, names starting with '.' skipped). What is neither, or cannot be read, counts as failed. */
+static void replay_path(const char *path, int depth, tally *t) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "replay: cannot read %s\n", path);
+        t->failed++;
+        return;
+    }
+    if (S_ISREG(st.st_mode)) {
+        if (replay_file(path) == 0) {
+            t->passed++;
+        } else {
+            t->failed++;
+        }
+        return;
+    }
+    if (!S_ISDIR(st.st_mode) || depth >= REPLAY_MAX_DEPTH) {
+        fprintf(stderr, "replay: %s: %s\n", path,
+                S_ISDIR(st.st_mode) ? "folders nest too deep" : "not a file or a folder");
+        t->failed++;
+        return;
+    }
+    DIR *d = opendir(path);
+    if (d == NULL) {
+        fprintf(stderr, "replay: cannot open the folder %s\n", path);
+        t->failed++;
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char sub[4096];
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >= sizeof sub) {
+            fprintf(stderr, "replay: path too long in %s\n", path);
+            t->failed++;
+            continue;
+        }
+        replay_path(sub, depth + 1, t);
+    }
+    closedir(d);
+}
+
 int main(int argc, char **argv) {
-    size_t count = 0;
-    int bad = 0;
+    tally t = {0, 0};
     if (LLVMFuzzerInitialize != NULL) {
         LLVMFuzzerInitialize(&argc, &argv);
     }
@@ -63,30 +115,12 @@ int main(int argc, char **argv) {
             fprintf(stderr, "replay: no such file or folder: %s\n", argv[i]);
             return 2;
         }
-        if (!S_ISDIR(st.st_mode)) {
-            bad += replay_file(argv[i]) != 0;
-            count++;
-            continue;
-        }
-        DIR *d = opendir(argv[i]);
-        struct dirent *e;
-        while (d != NULL && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.') {
-                continue;
-            }
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", argv[i], e->d_name);
-            bad += replay_file(path) != 0;
-            count++;
-        }
-        if (d != NULL) {
-            closedir(d);
-        }
+        replay_path(argv[i], 0, &t);
     }
-    if (count == 0) {
+    if (t.passed + t.failed == 0) {
         fprintf(stderr, "replay: no inputs given\n");
         return 2;
     }
-    printf("%zu passed, %d failed\n", count, bad);
-    return bad ? 1 : 0;
+    printf("%zu passed, %zu failed\n", t.passed, t.failed);
+    return t.failed ? 1 : 0;
 }

@@ -9,7 +9,11 @@ void qc_split_request(const char *req, size_t n, size_t *method_len, size_t *uri
      * starts with '/': the method ends at the first "&/". */
     const char *a1 = NULL;
     for (size_t i = 0; i + 1 < n; i++) {
+#ifdef QSHCHECK_MUTANT_PROTOCOL_SPLIT /* a planted bug for the fuzz mutation check */
+        if (req[i] == '&') {
+#else
         if (req[i] == '&' && req[i + 1] == '/') {
+#endif
             a1 = req + i;
             break;
         }

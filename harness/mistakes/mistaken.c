@@ -538,7 +538,11 @@ static void write_uri(uint64_t mask, qsh_profile profile, const char *path, size
         if (HAS(BasePathCutByLength)) {
             cut = raw_base_n < path_n ? raw_base_n : path_n;
         } else if (path_n >= base_n && memcmp(path, base, base_n) == 0 &&
+#ifdef QSHCHECK_MUTANT_MISTAKEN_BASE /* a planted bug for the fuzz mutation check */
+                   (HAS(BasePathStringPrefix) || (path_n > base_n && path[base_n] == '/'))) {
+#else
                    (HAS(BasePathStringPrefix) || path_n == base_n || path[base_n] == '/')) {
+#endif
             cut = base_n;
         }
         path += cut;

@@ -56,14 +56,18 @@ qsh_status qsh_b64url_decode(const char *in, size_t n, unsigned char *out, size_
             return QSH_E_B64_INVALID;
         }
         out[o++] = (unsigned char)(a << 2 | b >> 4);
+#ifndef QSHCHECK_MUTANT_B64_UNUSED_BITS /* a planted bug for the fuzz mutation check */
         if (rest == 2 && (b & 15) != 0) {
             return QSH_E_B64_INVALID; /* unused bits set */
         }
+#endif
         if (rest == 3) {
             out[o++] = (unsigned char)((b & 15) << 4 | c >> 2);
+#ifndef QSHCHECK_MUTANT_B64_UNUSED_BITS
             if ((c & 3) != 0) {
                 return QSH_E_B64_INVALID;
             }
+#endif
         }
     }
     *out_len = o;

@@ -9,6 +9,9 @@ qsh_status pct_check(qsh_cur s) {
     const unsigned char *q = s.p;
     while ((q = memchr(q, '%', (size_t)(s.end - q))) != NULL) {
         if (s.end - q < 3 || qsh_hex_digit[q[1]] == 0xFF || qsh_hex_digit[q[2]] == 0xFF) {
+#ifdef QSHCHECK_MUTANT_STATUS_TOKEN /* a planted bug for the fuzz mutation check */
+            return QSH_E_B64_INVALID;
+#endif
             return QSH_E_PERCENT_MALFORMED;
         }
         q += 3;

@@ -65,10 +65,12 @@ static int value_cmp(const qsh_param *x, const qsh_param *y) {
     while (i < x->value_len && j < y->value_len) {
         unsigned a = value_byte(x, &i), b = value_byte(y, &j);
         if (a != b) {
+#ifndef QSHCHECK_MUTANT_SORT_BYTES /* a planted bug for the fuzz mutation check: byte order */
             if (a >= 0xEE && b >= 0xEE) {
                 a += (a <= 0xEF) ? 7u : 0u;
                 b += (b <= 0xEF) ? 7u : 0u;
             }
+#endif
             return a < b ? -1 : 1;
         }
     }

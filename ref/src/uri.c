@@ -12,7 +12,11 @@ size_t uri_base_trim(const unsigned char *base, size_t n) {
 void uri_write(qsh_wbuf *w, const unsigned char *path, size_t n, const unsigned char *base,
                size_t bn, int may_have_amp) {
     /* Segment boundary: "/wiki" strips from "/wiki" and "/wiki/x", never from "/wikipedia". */
+#ifdef QSHCHECK_MUTANT_BASE_PREFIX /* a planted bug for the fuzz mutation check */
+    if (bn > 0 && n >= bn && memcmp(path, base, bn) == 0) {
+#else
     if (bn > 0 && n >= bn && memcmp(path, base, bn) == 0 && (n == bn || path[bn] == '/')) {
+#endif
         path += bn;
         n -= bn;
     }
