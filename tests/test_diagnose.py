@@ -214,6 +214,61 @@ def test_token():
     check(rc == 2 and "three segments" in err, "not a token: exit 2")
 
 
+def test_context_path():
+    # A Confluence request diagnosed without --base-url: the verifier's value is explained only by
+    # the /wiki context path, so diagnose says so and takes the base URL that gives it.
+    right, wrong = "GET&/rest/api/content&expand=body", "GET&/wiki/rest/api/content&expand=body"
+    target = "/wiki/rest/api/content?expand=body"
+    rc, out, _ = diagnose("--message", message(right, wrong), "GET", target)
+    check(rc == 0 and "context path" in out and "--base-url https://your-domain.atlassian.net/wiki" in out
+          and "matches nothing" not in out and "ContextPathNotStripped" in out
+          and "is the correct qsh (server and product profiles) of " + right in out,
+          "without --base-url, a value explained by the /wiki context path is said so\n" + out)
+    rc, out, _ = diagnose("--json", "--message", message(right, wrong), "GET", target)
+    doc = json.loads(out) if rc in (0, 1) else {}
+    vals = doc.get("values", [{}, {}])
+    check(rc == 0 and doc["request"]["baseUrl"] == "https://your-domain.atlassian.net/wiki"
+          and any("/wiki" in n and "--base-url" in n for n in doc.get("notes", []))
+          and vals[0].get("matches") and all(m["mistakes"] == [] for m in vals[0]["matches"])
+          and ["ContextPathNotStripped"] in [m["mistakes"] for m in vals[1].get("matches", [])],
+          "--json: the context path's base URL, a note, and both values explained (got %r)" % doc)
+    # An absolute target keeps its own origin.
+    rc, out, _ = diagnose("--expected", h(right), "GET", "https://acme.atlassian.net" + target)
+    check(rc == 0 and "--base-url https://acme.atlassian.net/wiki" in out,
+          "an absolute target: the context path's base URL has its origin\n" + out)
+    # With --base-url given, nothing is assumed.
+    rc, out, _ = diagnose("--base-url", WIKI, "--message", message(right, wrong), "GET", target)
+    check(rc == 0 and "your-domain" not in out and "Note:" not in out, "with --base-url: no note\n" + out)
+
+
+def test_inputs_that_say_something():
+    token = jwt({"iss": "app", "iat": 1, "exp": 2, "qsh": h("GET&/s&")})
+    msg = message("GET&/s&", "GET&/s&q=1")
+    for args, why in [(("--message", msg, "--claimed", h("GET&/s&")), "--message with --claimed"),
+                      (("--message", msg, "--expected", h("GET&/s&")), "--message with --expected"),
+                      (("--message", msg, "--token", token), "--message with --token"),
+                      (("--token", token, "--claimed", h("GET&/s&")), "--token with --claimed")]:
+        rc, out, err = diagnose(*args, "GET", "/s")
+        check(rc == 2 and err.startswith("qshcheck: ") and "excludes" in err and out == "",
+              "%s: a usage error, not one silently winning (rc %d, %r)" % (why, rc, err[:200]))
+    rc, out, _ = diagnose("--expected", h("GET&/s&q=1"), "--claimed", h("GET&/s&q=1"), "GET", "/s?q=1")
+    check(rc == 0 and "there is no mismatch" in out, "equal values: there is no mismatch\n" + out)
+    rc, out, _ = diagnose("--json", "--expected", h("GET&/s&q=1"), "--claimed", h("GET&/s&q=1"), "GET", "/s?q=1")
+    check(rc == 0 and any("there is no mismatch" in n for n in json.loads(out).get("notes", [])),
+          "equal values, --json: the note is in the document")
+    rc, out, _ = diagnose("--expected", h("GET&/s&"), "--claimed", h("GET&/s&q=1"), "GET", "/s?q=1")
+    check(rc == 0 and "look swapped" in out, "swapped values get a hint\n" + out)
+    rc, out, _ = diagnose("--expected", h("GET&/s&q=1"), "--claimed", h("GET&/s&"), "GET", "/s?q=1")
+    check(rc == 0 and "swapped" not in out, "values the right way round: no swap hint")
+    rc, out, _ = diagnose("--claimed", h("POST&/s&a=1"), "POST", "/s")
+    check(rc == 1 and "--body and --content-type" in out, "a POST without --body gets a hint\n" + out)
+    rc, out, err = diagnose("--json", "--claimed", "a" * 64, "GET", "/a b")
+    doc = json.loads(out) if out.strip() else {}
+    check(rc == 2 and doc.get("rejected", {}).get("status") == "QSH_E_TARGET_BYTE"
+          and doc.get("request", {}).get("target") == "/a b" and "QSH_E_TARGET_BYTE" in err,
+          "--json on a request the rules reject prints a document saying so (got %r)" % out[:300])
+
+
 def test_control_bytes():
     # The product profile decodes the path: ESC and a newline from %1B and %0A are shown escaped.
     rc, out, _ = run_bytes("--profile", "product", "--claimed", h("GET&/a\x1bb\nc&"), "GET", "/a%1Bb%0Ac")
@@ -244,6 +299,8 @@ def main():
     test_pairs_and_nothing()
     test_reported_problems()
     test_token()
+    test_context_path()
+    test_inputs_that_say_something()
     test_control_bytes()
     test_bad_input()
     return check.finish()

@@ -2,6 +2,7 @@
  * of each profile, then the canonical request of every known mistake alone and in pairs, and
  * reports which of them give the values the user holds. It only reports exact matches: when
  * nothing gives a value it says so and lists what it tried. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,15 +28,20 @@ static const char usage[] =
     "\n"
     "  --expected QSH   the value the verifier computed (X in the message)\n"
     "  --claimed QSH    the value in the token (Y): what the signing library computed\n"
-    "  --message TEXT   the whole error message; X and Y are taken from it\n"
-    "  --token JWT      the token (or \"JWT <token>\"); its qsh claim is the claimed value\n"
+    "  --message TEXT   the whole error message; X and Y are taken from it (so it excludes\n"
+    "                   --expected, --claimed and --token)\n"
+    "  --token JWT      the token (or \"JWT <token>\"); its qsh claim is the claimed value (so\n"
+    "                   it excludes --claimed)\n"
     "  --profile P      the profiles to try (default both): server, the path as sent (an app\n"
     "                   calling a product); product, the path decoded (a product calling an app)\n"
-    "  --json           a JSON report for tools\n"
+    "  --json           a JSON report for tools (also when the rules reject the request)\n"
     "\n"
     "For each value it prints the canonical request that gives it: the correct one, or one\n"
     "made with a known mistake (alone or with another; `qshcheck mistakes` lists them), with\n"
-    "the rule that mistake breaks and where the two canonical requests differ.\n"
+    "the rule that mistake breaks and where the two canonical requests differ. Without\n"
+    "--base-url, when the path's first segment taken as a context path (Confluence's /wiki)\n"
+    "explains the values better, it says so and takes that base URL. Notes say when the two\n"
+    "values are the same (no mismatch), look swapped, or a POST's form body may be missing.\n"
     "\n"
     "exit status: 0 every value is explained; 1 a value matches nothing tried; 2 bad\n"
     "arguments, or a request the rules reject.\n";
@@ -154,6 +160,29 @@ static int same_way_other_profile(const qc_ways *ws, const value *v, size_t k) {
            a->len == b->len && memcmp(a->request, b->request, a->len) == 0;
 }
 
+/* Which part of w's canonical request differs from the correct one ok, and where. */
+static void print_difference(const qc_way *ok, const qc_way *w) {
+    const char *part;
+    size_t off;
+    if (ok != NULL &&
+        qc_first_difference(ok->request, ok->len, w->request, w->len, &part, &off) == 0) {
+        size_t a, an, b, bn;
+        part_span(ok->request, ok->len, part, &a, &an);
+        part_span(w->request, w->len, part, &b, &bn);
+        const char *what = strcmp(part, "uri") == 0 ? "URI" : part;
+        if (bn == 0) {
+            printf("  Whoever computed this value hashed an empty %s; the rules give `", what);
+        } else {
+            printf("  Whoever computed this value hashed the %s `", what);
+            out_text(w->request + b, bn);
+            fputs("`; the rules give `", stdout);
+        }
+        out_text(ok->request + a, an);
+        fputs("`.\n", stdout);
+        print_both(ok, w, off);
+    }
+}
+
 static void print_value(const qc_ways *ws, const value *v) {
     printf("\nThe %s value %s\n", v->role, v->hex);
     if (v->level < 0) {
@@ -191,25 +220,7 @@ static void print_value(const qc_ways *ws, const value *v) {
             const qc_mistake *m = &qc_mistakes[w->mistake[i]];
             printf("    %s: %s;\n      the rule: %s.\n", m->name, m->what, m->rule);
         }
-        const char *part;
-        size_t off;
-        if (ok != NULL &&
-            qc_first_difference(ok->request, ok->len, w->request, w->len, &part, &off) == 0) {
-            size_t a, an, b, bn;
-            part_span(ok->request, ok->len, part, &a, &an);
-            part_span(w->request, w->len, part, &b, &bn);
-            const char *what = strcmp(part, "uri") == 0 ? "URI" : part;
-            if (bn == 0) {
-                printf("  Whoever computed this value hashed an empty %s; the rules give `", what);
-            } else {
-                printf("  Whoever computed this value hashed the %s `", what);
-                out_text(w->request + b, bn);
-                fputs("`; the rules give `", stdout);
-            }
-            out_text(ok->request + a, an);
-            fputs("`.\n", stdout);
-            print_both(ok, w, off);
-        }
+        print_difference(ok, w);
     }
 }
 
@@ -231,7 +242,48 @@ static json_t *way_json(const qc_ways *ws, const qc_way *w) {
     return j;
 }
 
-static void print_json(const qc_ways *ws, const qsh_request *req, const value *vals) {
+enum { MAX_NOTES = 4 };
+
+/* Everything a diagnosis uses, gathered by the parsing steps and filled by the analysis. */
+typedef struct diagnosis {
+    value vals[2]; /* expected, claimed */
+    unsigned profiles;
+    qsh_request req;
+    char base_url[512]; /* the base URL the analysis took: given, or a context path's */
+    qc_ways ws;
+    int have_ws;
+    char notes[MAX_NOTES][640]; /* said before the values, and in JSON */
+    size_t nnotes;
+} diagnosis;
+
+static void add_note(diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add_note(diagnosis *d, const char *fmt, ...) {
+    if (d->nnotes == MAX_NOTES) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->notes[d->nnotes], sizeof d->notes[0], fmt, ap);
+    va_end(ap);
+    d->nnotes++;
+}
+
+static json_t *request_json(const qsh_request *req) {
+    return json_pack("{s:s%, s:s%, s:s%}", "method", req->method, req->method_len, "target",
+                     req->target, req->target_len, "baseUrl", req->base_url, req->base_url_len);
+}
+
+static json_t *notes_json(const diagnosis *d) {
+    json_t *notes = json_array();
+    for (size_t i = 0; i < d->nnotes; i++) {
+        json_array_append_new(notes, json_string(d->notes[i]));
+    }
+    return notes;
+}
+
+static void print_json(const diagnosis *d) {
+    const qc_ways *ws = &d->ws;
     json_t *correct = json_array(), *values = json_array();
     for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
         const qc_way *ok = qc_ways_correct(ws, (qsh_profile)p);
@@ -240,26 +292,81 @@ static void print_json(const qc_ways *ws, const qsh_request *req, const value *v
         }
     }
     for (int i = 0; i < 2; i++) {
-        if (!vals[i].given) {
+        const value *v = &d->vals[i];
+        if (!v->given) {
             continue;
         }
         json_t *matches = json_array();
-        for (size_t k = 0; k < vals[i].nfound; k++) {
-            json_array_append_new(matches, way_json(ws, &ws->w[vals[i].found[k]]));
+        for (size_t k = 0; k < v->nfound; k++) {
+            json_array_append_new(matches, way_json(ws, &ws->w[v->found[k]]));
         }
-        json_array_append_new(values, json_pack("{s:s, s:s, s:b, s:o}", "role", vals[i].role, "qsh",
-                                                vals[i].hex, "explained", vals[i].level >= 0,
-                                                "matches", matches));
+        json_array_append_new(values,
+                              json_pack("{s:s, s:s, s:b, s:o}", "role", v->role, "qsh", v->hex,
+                                        "explained", v->level >= 0, "matches", matches));
     }
-    json_t *doc =
-        json_pack("{s:{s:s%, s:s%, s:s%}, s:o, s:o, s:{s:I, s:I, s:I}}", "request", "method",
-                  req->method, req->method_len, "target", req->target, req->target_len, "baseUrl",
-                  req->base_url, req->base_url_len, "correct", correct, "values", values, "tried",
-                  "correct", (json_int_t)ws->tried[0], "singleMistakes", (json_int_t)ws->tried[1],
-                  "pairsOfMistakes", (json_int_t)ws->tried[2]);
+    json_t *doc = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}}", "request", request_json(&d->req),
+                            "correct", correct, "values", values, "tried", "correct",
+                            (json_int_t)ws->tried[0], "singleMistakes", (json_int_t)ws->tried[1],
+                            "pairsOfMistakes", (json_int_t)ws->tried[2]);
+    if (d->nnotes > 0) {
+        json_object_set_new(doc, "notes", notes_json(d));
+    }
     json_dumpf(doc, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
     json_decref(doc);
+}
+
+/* --json when the rules reject the request: a document that says so, not silence. */
+static void print_json_rejected(const diagnosis *d, qsh_status st) {
+    json_t *doc = json_pack("{s:o, s:{s:s, s:s}}", "request", request_json(&d->req), "rejected",
+                            "status", qsh_status_name(st), "message", qsh_status_message(st));
+    json_dumpf(doc, stdout, JSON_INDENT(2));
+    fputc('\n', stdout);
+    json_decref(doc);
+}
+
+static void print_text(const diagnosis *d) {
+    const qc_ways *ws = &d->ws;
+    const qsh_request *req = &d->req;
+    fputs("Request: ", stdout);
+    out_text(req->method, req->method_len);
+    fputc(' ', stdout);
+    out_text(req->target, req->target_len);
+    if (req->base_url_len) {
+        fputs(" with base URL ", stdout);
+        out_text(req->base_url, req->base_url_len);
+    }
+    fputc('\n', stdout);
+    for (size_t i = 0; i < d->nnotes; i++) {
+        fputs("Note: ", stdout);
+        qc_write_cstr(stdout, d->notes[i]);
+        fputc('\n', stdout);
+    }
+    for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
+        const qc_way *ok = qc_ways_correct(ws, (qsh_profile)p);
+        if (ok != NULL) {
+            printf("Correct canonical request (%s profile): ", profile_name(ok->profile));
+            out_text(ok->request, ok->len);
+            printf("\n  qsh %s\n", ok->hex);
+        } else if (d->profiles & (1u << p)) {
+            printf("The %s profile rejects this request.\n", profile_name((qsh_profile)p));
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (d->vals[i].given) {
+            print_value(ws, &d->vals[i]);
+        }
+    }
+    if (ws->levels < 3) {
+        printf("\nTried, in %zu profile%s: the correct rules and each of the %d known mistakes "
+               "alone (pairs were not needed).\n",
+               ws->tried[0], ws->tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT);
+    } else {
+        printf("\nTried, in %zu profile%s: the correct rules, each of the %d known mistakes "
+               "alone and all %zu pairs of them.\n",
+               ws->tried[0], ws->tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT,
+               ws->tried[2] / (ws->tried[0] ? ws->tried[0] : 1));
+    }
 }
 
 typedef struct dopts {
@@ -287,6 +394,175 @@ static int parse(int argc, char **argv, dopts *o) {
     return r;
 }
 
+/* The arguments that go together, and those that give the same value twice. */
+static int check_args(const dopts *o) {
+    if (o->npos != 2) {
+        return cli_usage_error(usage, "expected METHOD and TARGET");
+    }
+    if ((o->body == NULL) != (o->content_type == NULL)) {
+        return cli_usage_error(usage, "--body and --content-type go together");
+    }
+    if (o->message != NULL && (o->expected || o->claimed || o->token)) {
+        return cli_usage_error(usage, "--message gives both values: it excludes --expected, "
+                                      "--claimed and --token");
+    }
+    if (o->token != NULL && o->claimed != NULL) {
+        return cli_usage_error(usage, "--token gives the claimed value: it excludes --claimed");
+    }
+    return 0;
+}
+
+/* The expected and claimed values from --message, --expected, --claimed and --token. */
+static int take_values(const dopts *o, value vals[2]) {
+    memset(vals, 0, 2 * sizeof *vals);
+    vals[0].role = "expected";
+    vals[1].role = "claimed";
+    if (o->message != NULL) {
+        int n = from_message(o->message, &vals[0], &vals[1]);
+        if (n != 2) {
+            return cli_usage_error(
+                usage, "the message holds %d qsh values (64 hex digits); expected 2", n);
+        }
+    }
+    if (o->expected != NULL && take_hex(o->expected, strlen(o->expected), &vals[0]) != 0) {
+        return cli_usage_error(usage, "--expected is not a qsh (64 hex digits)");
+    }
+    if (o->claimed != NULL && take_hex(o->claimed, strlen(o->claimed), &vals[1]) != 0) {
+        return cli_usage_error(usage, "--claimed is not a qsh (64 hex digits)");
+    }
+    if (o->token != NULL && from_token(o->token, &vals[1]) != 0) {
+        return QC_EXIT_USAGE;
+    }
+    if (!vals[0].given && !vals[1].given) {
+        return cli_usage_error(usage, "give --expected, --claimed, --message or --token");
+    }
+    return 0;
+}
+
+static int parse_profiles(const char *s, unsigned *out) {
+    qsh_profile one;
+    if (strcmp(s, "both") == 0) {
+        *out = 1u << QSH_PROFILE_SERVER | 1u << QSH_PROFILE_PRODUCT;
+    } else if (qc_profile_parse(s, strlen(s), &one) == 0) {
+        *out = 1u << one;
+    } else {
+        return cli_usage_error(usage, "unknown profile '%s' (server, product or both)", s);
+    }
+    return 0;
+}
+
+/* Explains each given value with ws. The number of values nothing explains, or -1 when out of
+ * memory. */
+static int explain(qc_ways *ws, value vals[2]) {
+    int unexplained = 0;
+    for (int i = 0; i < 2; i++) {
+        if (vals[i].given) {
+            vals[i].level =
+                qc_ways_explain(ws, vals[i].hex, 64, 1, vals[i].found, MAX_FOUND, &vals[i].nfound);
+            if (vals[i].level == -2) {
+                return -1;
+            }
+            unexplained += vals[i].level < 0;
+        }
+    }
+    return unexplained;
+}
+
+/* The base URL a context path would give: the target's origin (or a placeholder for a path
+ * alone) and the path's first segment, as Confluence's /wiki. 0, or -1 when there is none. */
+static int context_base_url(const qsh_request *req, char *out, size_t cap, const char **seg,
+                            size_t *seg_len) {
+    const char *t = req->target, *end = req->target + req->target_len;
+    const char *path = t;
+    if (req->target_len > 0 && t[0] != '/') { /* an absolute target: skip scheme://authority */
+        const char *sep = strstr(t, "://");
+        path = sep ? memchr(sep + 3, '/', (size_t)(end - sep - 3)) : NULL;
+        if (path == NULL) {
+            return -1;
+        }
+    }
+    const char *seg_end = path + 1;
+    while (seg_end < end && *seg_end != '/' && *seg_end != '?' && *seg_end != '#') {
+        seg_end++;
+    }
+    if (seg_end == path + 1 || seg_end == end || *seg_end != '/') {
+        return -1; /* no first segment with more path after it */
+    }
+    int n = path == t ? snprintf(out, cap, "https://your-domain.atlassian.net%.*s",
+                                 (int)(seg_end - path), path)
+                      : snprintf(out, cap, "%.*s", (int)(seg_end - t), t);
+    *seg = path;
+    *seg_len = (size_t)(seg_end - path);
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* Without --base-url, a value that only a context path explains matches nothing, or looks like
+ * a mistake while the other value looks correct: tries the path's first segment as the base
+ * URL's path, and takes it when it explains more values, or makes the verifier's (expected)
+ * value the correct one where it was not. */
+static int try_context_path(diagnosis *d, qsh_ctx *ctx, int *unexplained) {
+    const char *seg;
+    size_t seg_len;
+    /* d->base_url holds the candidate: the ways keep a pointer to it */
+    if (d->req.base_url_len > 0 || (*unexplained == 0 && d->vals[0].level <= 0) ||
+        context_base_url(&d->req, d->base_url, sizeof d->base_url, &seg, &seg_len) != 0) {
+        return 0;
+    }
+    diagnosis alt = *d;
+    alt.req.base_url = d->base_url;
+    alt.req.base_url_len = strlen(d->base_url);
+    if (qc_ways_init(&alt.ws, ctx, &alt.req, alt.profiles) != QSH_OK) {
+        qc_ways_free(&alt.ws);
+        return 0;
+    }
+    int n = explain(&alt.ws, alt.vals);
+    if (n < 0) {
+        qc_ways_free(&alt.ws);
+        return -1;
+    }
+    int better = n < *unexplained || (n == *unexplained && alt.vals[0].given &&
+                                      alt.vals[0].level == 0 && d->vals[0].level != 0);
+    if (!better) {
+        qc_ways_free(&alt.ws);
+        return 0;
+    }
+    qc_ways_free(&d->ws);
+    *d = alt;
+    add_note(d,
+             "no --base-url was given; the path's first segment %.*s, taken as a context path, "
+             "explains the values better (the verifier's the correct one), so this diagnosis takes "
+             "--base-url %s (give the real base URL of the app or the tenant to confirm)",
+             (int)seg_len, seg, d->base_url);
+    *unexplained = n;
+    return 0;
+}
+
+/* Hints about inputs that explain themselves: the same value twice, the values the wrong way
+ * round, a POST whose form body was not given. */
+static void add_hints(diagnosis *d, const dopts *o, int unexplained) {
+    value *e = &d->vals[0], *c = &d->vals[1];
+    if (e->given && c->given && strcmp(e->hex, c->hex) == 0) {
+        add_note(d, "the expected and claimed values are the same: there is no mismatch; the "
+                    "verifier rejected the token for another reason (qshcheck token verify "
+                    "checks them all)");
+    } else if (e->given && c->given && e->level > 0 && c->level == 0) {
+        add_note(d, "the values look swapped: the claimed value is the correct one and the "
+                    "expected one comes from a mistake; --expected is what the verifier computed "
+                    "(X in \"to have value 'X'\"), --claimed the value in the token");
+    }
+    int form_method =
+        (d->req.method_len == 4 &&
+         (memcmp(d->req.method, "POST", 4) == 0 || memcmp(d->req.method, "post", 4) == 0)) ||
+        (d->req.method_len == 3 &&
+         (memcmp(d->req.method, "PUT", 3) == 0 || memcmp(d->req.method, "put", 3) == 0));
+    if (unexplained > 0 && form_method && o->body == NULL) {
+        add_note(d,
+                 "a %.*s's form parameters (an application/x-www-form-urlencoded body) count "
+                 "in the qsh: if the request had one, give it with --body and --content-type",
+                 (int)d->req.method_len, d->req.method);
+    }
+}
+
 int cmd_diagnose(int argc, char **argv) {
     dopts o;
     memset(&o, 0, sizeof o);
@@ -296,115 +572,42 @@ int cmd_diagnose(int argc, char **argv) {
     if (pr != CLI_PARSED) {
         return cli_parse_exit(pr);
     }
-    if (o.npos != 2) {
-        return cli_usage_error(usage, "expected METHOD and TARGET");
-    }
-    if ((o.body == NULL) != (o.content_type == NULL)) {
-        return cli_usage_error(usage, "--body and --content-type go together");
-    }
-    value vals[2];
-    memset(vals, 0, sizeof vals);
-    vals[0].role = "expected";
-    vals[1].role = "claimed";
-    if (o.message != NULL) {
-        int n = from_message(o.message, &vals[0], &vals[1]);
-        if (n != 2) {
-            return cli_usage_error(
-                usage, "the message holds %d qsh values (64 hex digits); expected 2", n);
-        }
-    }
-    if (o.expected != NULL && take_hex(o.expected, strlen(o.expected), &vals[0]) != 0) {
-        return cli_usage_error(usage, "--expected is not a qsh (64 hex digits)");
-    }
-    if (o.claimed != NULL && take_hex(o.claimed, strlen(o.claimed), &vals[1]) != 0) {
-        return cli_usage_error(usage, "--claimed is not a qsh (64 hex digits)");
-    }
-    if (o.token != NULL && from_token(o.token, &vals[1]) != 0) {
+    diagnosis d;
+    memset(&d, 0, sizeof d);
+    if (check_args(&o) != 0 || take_values(&o, d.vals) != 0 ||
+        parse_profiles(o.profile, &d.profiles) != 0) {
         return QC_EXIT_USAGE;
     }
-    if (!vals[0].given && !vals[1].given) {
-        return cli_usage_error(usage, "give --expected, --claimed, --message or --token");
-    }
-    unsigned profiles = 0;
-    qsh_profile one;
-    if (strcmp(o.profile, "both") == 0) {
-        profiles = 1u << QSH_PROFILE_SERVER | 1u << QSH_PROFILE_PRODUCT;
-    } else if (qc_profile_parse(o.profile, strlen(o.profile), &one) == 0) {
-        profiles = 1u << one;
-    } else {
-        return cli_usage_error(usage, "unknown profile '%s' (server, product or both)", o.profile);
-    }
-
-    qsh_request req;
-    qc_request_from_args(&req, o.pos[0], o.pos[1], o.base_url, o.body, o.content_type);
-
+    qc_request_from_args(&d.req, o.pos[0], o.pos[1], o.base_url, o.body, o.content_type);
     qsh_ctx *ctx = qsh_ctx_new();
-    qc_ways ws;
-    qsh_status st = ctx ? qc_ways_init(&ws, ctx, &req, profiles) : QSH_E_NO_MEMORY;
+    qsh_status st = ctx ? qc_ways_init(&d.ws, ctx, &d.req, d.profiles) : QSH_E_NO_MEMORY;
     if (st != QSH_OK) {
         fprintf(stderr, "qshcheck: the rules reject this request: %s: %s\n", qsh_status_name(st),
                 qsh_status_message(st));
+        if (o.as_json && st != QSH_E_NO_MEMORY) {
+            print_json_rejected(&d, st);
+        }
         if (ctx != NULL) {
-            qc_ways_free(&ws);
+            qc_ways_free(&d.ws);
         }
         qsh_ctx_free(ctx);
         return st == QSH_E_NO_MEMORY ? QC_EXIT_IO : QC_EXIT_USAGE;
     }
-    int unexplained = 0, rc = QC_EXIT_OK;
-    for (int i = 0; i < 2; i++) {
-        if (vals[i].given) {
-            vals[i].level =
-                qc_ways_explain(&ws, vals[i].hex, 64, 1, vals[i].found, MAX_FOUND, &vals[i].nfound);
-            if (vals[i].level == -2) {
-                rc = QC_EXIT_IO;
-            }
-            unexplained += vals[i].level < 0;
-        }
+    int unexplained = explain(&d.ws, d.vals);
+    if (unexplained >= 0 && try_context_path(&d, ctx, &unexplained) != 0) {
+        unexplained = -1;
     }
-    if (rc != QC_EXIT_OK) {
-        fputs("qshcheck: out of memory\n", stderr);
-    } else if (o.as_json) {
-        print_json(&ws, &req, vals);
-    } else {
-        fputs("Request: ", stdout);
-        out_text(req.method, req.method_len);
-        fputc(' ', stdout);
-        out_text(req.target, req.target_len);
-        if (req.base_url_len) {
-            fputs(" with base URL ", stdout);
-            out_text(req.base_url, req.base_url_len);
-        }
-        fputc('\n', stdout);
-        for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
-            const qc_way *ok = qc_ways_correct(&ws, (qsh_profile)p);
-            if (ok != NULL) {
-                printf("Correct canonical request (%s profile): ", profile_name(ok->profile));
-                out_text(ok->request, ok->len);
-                printf("\n  qsh %s\n", ok->hex);
-            } else if (profiles & (1u << p)) {
-                printf("The %s profile rejects this request.\n", profile_name((qsh_profile)p));
-            }
-        }
-        for (int i = 0; i < 2; i++) {
-            if (vals[i].given) {
-                print_value(&ws, &vals[i]);
-            }
-        }
-        if (ws.levels < 3) {
-            printf("\nTried, in %zu profile%s: the correct rules and each of the %d known mistakes "
-                   "alone (pairs were not needed).\n",
-                   ws.tried[0], ws.tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT);
+    if (unexplained >= 0) {
+        add_hints(&d, &o, unexplained);
+        if (o.as_json) {
+            print_json(&d);
         } else {
-            printf("\nTried, in %zu profile%s: the correct rules, each of the %d known mistakes "
-                   "alone and all %zu pairs of them.\n",
-                   ws.tried[0], ws.tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT,
-                   ws.tried[2] / (ws.tried[0] ? ws.tried[0] : 1));
+            print_text(&d);
         }
+    } else {
+        fputs("qshcheck: out of memory\n", stderr);
     }
-    qc_ways_free(&ws);
+    qc_ways_free(&d.ws);
     qsh_ctx_free(ctx);
-    if (rc != QC_EXIT_OK) {
-        return rc;
-    }
-    return unexplained ? QC_EXIT_FAIL : QC_EXIT_OK;
+    return unexplained < 0 ? QC_EXIT_IO : unexplained ? QC_EXIT_FAIL : QC_EXIT_OK;
 }
