@@ -222,6 +222,37 @@ static void test_bound_of_ignored_body(void) {
     free(body);
 }
 
+/* A byte that cannot be on the wire anywhere in the target is QSH_E_TARGET_BYTE, before every
+ * check that follows it in the order of qsh/canonical.h, whichever part the byte is in. */
+static void test_target_byte_first(void) {
+    static const char *targets[] = {
+        "/p q",          "/a/b/c/d/e/f/g h",   "/p?a b=1",        "/p?a=1 2",
+        "/p?a=%41 b",    "/p?q=1#frag ment",   "/p#x y",          "https://h o/x",
+        "https://h/x y", "https://h/x?a=\x7f", "/p?a=%C3%A9\x01", "/p?a=1&b=22222222 "};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        const char *t = targets[i];
+        CHECK(canon("GET", t, "") == QSH_E_TARGET_BYTE);
+        CHECK(canon_product(t, "") == QSH_E_TARGET_BYTE);
+        CHECK(canon("GET", t, "h/no-scheme") == QSH_E_TARGET_BYTE); /* before the base URL */
+        CHECK(canon("GET", t, "https://other.example") == QSH_E_TARGET_BYTE); /* origin */
+        CHECK(canon_body("POST", t, "a=b c", "application/x-www-form-urlencoded") ==
+              QSH_E_TARGET_BYTE); /* before the body */
+    }
+    /* ... and before what the later parts of the same target would fail with */
+    CHECK(canon("GET", "ftp://h/x y", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "https://u@h/x y", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "https://h:99999/x y", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "/p%zz q", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "/p?a=%zz&b= ", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "/p?a=%C0%AF ", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon("GET", "/p?a=%C0%AF&b=1#\x80", "") == QSH_E_TARGET_BYTE);
+    CHECK(canon_product("/a%FF b", "") == QSH_E_TARGET_BYTE);
+    /* and the same targets without the byte pass or fail as their other parts say */
+    CHECK(canon("GET", "/p?q=1#fragment", "") == QSH_OK);
+    CHECK(canon("GET", "https://h/x?a=%7f", "https://h") == QSH_OK);
+    CHECK(canon("GET", "/p?a=%C0%AF&b=1#x", "") == QSH_E_UTF8_INVALID);
+}
+
 static void test_buffers(void) {
     qsh_request r = req_of("GET", "/p?b=1&a=2", "", QSH_PROFILE_SERVER);
     const char *want = "GET&/p&a=2&b=1";
@@ -302,6 +333,7 @@ int main(void) {
     test_rules();
     test_parts();
     test_statuses();
+    test_target_byte_first();
     test_limits();
     test_bound_of_ignored_body();
     test_buffers();
