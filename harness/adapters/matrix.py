@@ -141,6 +141,18 @@ def md(s):
     return "`" + s.replace("`", "'") + "`" if s is not None else "(rejected)"
 
 
+EXAMPLE_MAX = 100  # characters of an example's value shown whole; longer ones are cut
+
+
+def md_short(s):
+    """md(s), or for a long value its start and end around the number of bytes left out, so
+    that a case of 1,024 parameters does not fill the page."""
+    if s is None or len(s) <= EXAMPLE_MAX:
+        return md(s)
+    head, tail = s[:48], s[-32:]
+    return "%s ... %s (%d bytes)" % (md(head), md(tail), len(s.encode("utf-8")))
+
+
 def build(qshcheck):
     load_mistakes(qshcheck)
     with open(os.path.join(ROOT, "harness", "adapters", "adapters.json")) as fh:
@@ -218,15 +230,16 @@ def build(qshcheck):
                 out.append("  Example: %s (%s); the library says %s." % (
                     f["comment"], f["key"], "valid" if f["actual"]["outcome"] == "canonical" else md(f["actual"].get("status"))))
                 continue
-            example = "%s %s" % (inp["method"], md(inp["target"]))
+            example = "%s %s" % (inp["method"], md_short(inp["target"]))
             if inp.get("baseUrl"):
-                example += " with base URL %s" % md(inp["baseUrl"])
+                example += " with base URL %s" % md_short(inp["baseUrl"])
             if inp.get("body") is not None:
-                example += " and body %s (%s)" % (md(inp["body"]), inp.get("contentType", ""))
+                example += " and body %s (%s)" % (md_short(inp["body"]), inp.get("contentType", ""))
             want = f["expected"].get("canonicalRequest") or "rejected (" + f["expected"].get("status", "") + ")"
             got = f["actual"].get("canonicalRequest") or f["actual"].get("status") or f["actual"].get("qsh")
             out.append("  Example (%s profile): %s; expected %s, the library gives %s." %
-                       (inp["profile"], example, md(want) if "rejected" not in want else want, md(got)))
+                       (inp["profile"], example, md_short(want) if "rejected" not in want else want,
+                        md_short(got)))
     return "\n".join(out) + "\n", expected_files
 
 
