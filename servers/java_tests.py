@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Compiles servers/java with servers/test and runs the unit tests of the canonicalizer and
-the filter (qshcheck.servlet.ServletTests), without a container.
+"""Compiles servers/java and recipes/java/qshcheck/servlet with servers/test and runs the unit
+tests of the canonicalizer and the filter (qshcheck.servlet.ServletTests), without a container.
 
     java_tests.py [--jars DIR] [--java JAVA] [--javac JAVAC] BUILD_DIR
 """
@@ -28,7 +28,7 @@ def main():
     classes = os.path.join(os.path.abspath(args.build_dir), "servers", "test-classes")
     try:
         measure.compile_java(args.javac or shutil.which("javac"), args.jars, classes,
-                             ("java", "test"))
+                             ("java", "test", measure.SERVLET))
     except measure.Setup as e:
         print("java_tests.py: %s" % e, file=sys.stderr)
         return 2

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Measure what real servlet containers compute for every qsh case of the corpus.
 
-Compiles the Java code of servers/java, starts three configurations (stock Tomcat 9, Tomcat
-with the request charset set to UTF-8 before parameters are read, stock Jetty 9.4) on the
-loopback, sends every `server`-profile qsh case whose base URL a server can be given as raw
-HTTP/1.1 bytes, and records per configuration the canonical request the servlet computed, or
-that the container refused the request and with which status.
+Compiles the Java code of servers/java and the servlet filter of recipes/java, starts three
+configurations (stock Tomcat 9, Tomcat with the request charset set to UTF-8 before parameters
+are read, stock Jetty 9.4) on the loopback, sends every `server`-profile qsh case whose base URL
+a server can be given as raw HTTP/1.1 bytes, and records per configuration the canonical
+request the servlet computed, or that the container refused the request and with which status.
 
     measure.py BUILD_DIR            write servers/measured.json
     measure.py --check BUILD_DIR    measure again; exit 1, printing each difference, when the
@@ -31,6 +31,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# CanonicalRequest and QshFilter live in the Java recipe, relative to HERE.
+SERVLET = os.path.join("..", "recipes", "java", "qshcheck", "servlet")
 ROOT = os.path.dirname(HERE)
 
 # Each configuration: the launcher class, its arguments before the context paths, and the jars
@@ -235,7 +237,7 @@ def answer_of(response, method):
 
 # --- the containers ---------------------------------------------------------------------------
 
-def compile_java(javac, jars, classes, folders=("java",)):
+def compile_java(javac, jars, classes, folders=("java", SERVLET)):
     """Compiles the .java files under HERE's folders into classes (emptied first)."""
     sources = sorted(s for folder in folders
                      for s in glob.glob(os.path.join(HERE, folder, "**", "*.java"),
