@@ -24,7 +24,13 @@ MAX_SEED = 64 * 1024
 # Whole vector files longer than this are seeded as excerpts (a few tests of each group): a
 # fuzz_vectors run costs in proportion to the input, and the excerpts keep every structure.
 MAX_WHOLE_FILE = 16 * 1024
-FX_NOW = 1700000000  # the clock of fuzz/fuzz_token_fixture.h
+# The clock, keys and request of fuzz/fuzz_token_fixture.h.
+FX_NOW = 1700000000
+FX_ISS = "jira:7f3c9a10-tenant"
+FX_SECRET = b"s3cr3t-shared-by-jira-and-the-app-0123456789"
+FX_CLIENT_KEY = "7f3c9a10-0e4b-4d45-9a1c-client-key"
+FX_BASE = "https://app.example.com/connect"
+FX_CANONICAL = b"GET&/panel&issueKey=ABC-1&lic=active&xdm_e=https%3A%2F%2Fyour-domain.atlassian.net"
 
 
 def token_seeds(out):
@@ -48,7 +54,52 @@ def token_seeds(out):
         big = (tokens[0] + "A" * 8300)[:8250].encode()
         out["fuzz_token_verify"].add(b"\x80" + big)
         out["fuzz_token_verify"].add(b"\x00" + big)
+    fixture_tokens(out)
     roundtrip_seeds(out, tokens)
+
+
+def b64url(data):
+    import base64
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def fixture_token(claims, rs256=False):
+    """A token for fuzz/fuzz_token_fixture.h's request, keys and clock: HS256 with the
+    tenant's secret, or RS256 with vectors/keys/test-rsa-private.pem (deterministic)."""
+    import hmac
+    import subprocess
+    header = {"alg": "RS256", "typ": "JWT", "kid": "test-install-key"} if rs256 else \
+        {"alg": "HS256", "typ": "JWT"}
+    signing = b64url(json.dumps(header, separators=(",", ":")).encode()) + "." + \
+        b64url(json.dumps(claims, separators=(",", ":")).encode())
+    if rs256:
+        sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign",
+                              os.path.join(VECTORS, "keys", "test-rsa-private.pem")],
+                             input=signing.encode(), capture_output=True, check=True).stdout
+    else:
+        sig = hmac.new(FX_SECRET, signing.encode(), hashlib.sha256).digest()
+    return signing + "." + b64url(sig)
+
+
+def fixture_tokens(out):
+    """Tokens the verifier accepts for each kind of fuzz_token_verify (kind in byte 0, bit 7
+    the carriage), so that its evaluation of accepted tokens runs for every kind, RS256
+    included; and tokens one claim away from acceptance (expired, not yet valid, issued in the
+    future, wrong aud, context-qsh on a module), which a verifier skipping that check accepts."""
+    qsh = hashlib.sha256(FX_CANONICAL).hexdigest()
+    base = {"iss": FX_ISS, "iat": FX_NOW - 60, "exp": FX_NOW + 600, "qsh": qsh}
+    install = dict(base, iss=FX_CLIENT_KEY, aud=[FX_BASE])
+    cases = [(0, base, False), (1, base, False), (2, base, False),
+             (2, dict(base, qsh="context-qsh"), False), (4, dict(base, aud=[FX_CLIENT_KEY]), False),
+             (3, install, True),
+             (0, dict(base, exp=FX_NOW - 1), False), (0, dict(base, nbf=FX_NOW + 120), False),
+             (0, dict(base, iat=FX_NOW + 120, exp=FX_NOW + 600), False),
+             (0, dict(base, qsh="context-qsh"), False), (4, dict(base, aud=["another"]), False),
+             (3, dict(install, exp=FX_NOW - 1), True), (3, dict(install, aud=["another"]), True)]
+    for kind, claims, rs256 in cases:
+        tok = fixture_token(claims, rs256).encode()
+        out["fuzz_token_verify"].add(bytes([kind | 0x80]) + tok)
+        out["fuzz_token_verify"].add(bytes([kind]) + tok)
 
 
 def excerpt(doc, per_group=2):
