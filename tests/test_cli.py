@@ -299,6 +299,14 @@ def test_control_bytes(tmp):
         json.dump(ldoc, f)
     rc, out, err = qc_bytes("lint", lp)
     check(rc == 1 and no_raw_controls(out) and b"No\\x1BSuch" in out, "lint escapes a member name: %r" % out[-300:])
+    # Errors that name a file on stderr.
+    missing = os.path.join(tmp, "nope\x1b[2J.json")
+    for args in (("run", missing), ("lint", missing), ("run", "--expected-failures", missing, one),
+                 ("token", "verify", "--public-key", missing, "--kind", "install", "--audience", "a",
+                  "--client-key", "b", "GET", "/")):
+        rc, out, err = qc_bytes(*args)
+        check(rc == 3 and no_raw_controls(err) and b"nope\\x1B[2J.json" in err,
+              "%s: the error names the file escaped: %r" % (args[0], err[-200:]))
 
 
 def lint_mutation(tmp, name, mutate, want):

@@ -186,7 +186,7 @@ int cmd_lint(int argc, char **argv) {
     char err[1024];
     qc_files list;
     if (qc_files_expand(files, nfiles, &list, err, sizeof err) != 0) {
-        fprintf(stderr, "qshcheck: %s\n", err);
+        qc_print_error(err);
         return QC_EXIT_IO;
     }
     qsh_ctx *ctx = qsh_ctx_new();
@@ -195,7 +195,7 @@ int cmd_lint(int argc, char **argv) {
         lint_state s = {list.paths[f], 0};
         json_t *root = qc_json_load(s.file, err, sizeof err);
         if (root == NULL) {
-            fprintf(stderr, "qshcheck: %s\n", err);
+            qc_print_error(err);
             rc = QC_EXIT_IO;
             break;
         }

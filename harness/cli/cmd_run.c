@@ -115,7 +115,7 @@ static int load_files(const qc_files *list, qc_file **out) {
     }
     for (size_t f = 0; f < list->count; f++) {
         if (qc_file_load(list->paths[f], &vfs[f], err, sizeof err) != 0) {
-            fprintf(stderr, "qshcheck: %s\n", err);
+            qc_print_error(err);
             for (size_t k = 0; k < f; k++) {
                 qc_file_free(&vfs[k]);
             }
@@ -192,13 +192,13 @@ int cmd_run(int argc, char **argv) {
     qc_expect expect, *exp = NULL;
     if (o.expected != NULL) {
         if (qc_expect_load(o.expected, &expect, err, sizeof err) != 0) {
-            fprintf(stderr, "qshcheck: %s\n", err);
+            qc_print_error(err);
             return QC_EXIT_IO;
         }
         exp = &expect;
     }
     if (qc_files_expand(files, nfiles, &list, err, sizeof err) != 0) {
-        fprintf(stderr, "qshcheck: %s\n", err);
+        qc_print_error(err);
         if (exp) {
             qc_expect_free(exp);
         }

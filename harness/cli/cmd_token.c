@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "judge/report.h"
 #include "cli/token_decode.h"
 #include "qsh/qsh.h"
 #include "corpus/request.h"
@@ -195,7 +196,7 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     char err[1024];
     if (o->public_key != NULL &&
         (keys.pem = read_file(o->public_key, &keys.pem_len, err, sizeof err)) == NULL) {
-        fprintf(stderr, "qshcheck: %s\n", err);
+        qc_print_error(err);
         return QC_EXIT_IO;
     }
     p.lookup = cli_lookup;

@@ -65,6 +65,12 @@ void qc_write_cstr(FILE *out, const char *s) {
     (void)write_escaped(out, s, strlen(s), 0, 0);
 }
 
+void qc_print_error(const char *msg) {
+    fputs("qshcheck: ", stderr);
+    qc_write_cstr(stderr, msg);
+    fputc('\n', stderr);
+}
+
 size_t qc_utf8_char(const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     if (n == 0) {

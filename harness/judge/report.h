@@ -57,5 +57,7 @@ void qc_write_text(FILE *out, const char *s, size_t n);
 void qc_write_cstr(FILE *out, const char *s);
 /* The same, returning the column at which byte `mark` was written (to point at it). */
 size_t qc_write_text_at(FILE *out, const char *s, size_t n, size_t mark);
+/* "qshcheck: MSG" on stderr, MSG written as text: an error that names a file or an input. */
+void qc_print_error(const char *msg);
 
 #endif
