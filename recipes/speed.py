@@ -91,7 +91,9 @@ def main():
               % (r["id"], figures[r["id"]], figures[r["id"]] / figures["reference"]))
     if args.write:
         doc = {"about": "Measured by `python3 recipes/speed.py --write` on %s (%s): %d requests "
-                        "of the benchmark mix through the line protocol, pipelined 64 deep, best of %d."
+                        "of the benchmark mix through the line protocol, pipelined 64 deep, best of %d. "
+                        "Each figure includes reading and writing a JSON line per request; the "
+                        "reference's own speed, in process, is in docs/PERFORMANCE.md."
                         % (platform.processor() or platform.machine(), platform.system(), REQUESTS, ROUNDS),
                "figures": {k: round(v) for k, v in figures.items()}}
         with open(os.path.join(HERE, "speed.json"), "w", encoding="utf-8") as f:

@@ -37,6 +37,12 @@ foreach(i RANGE ${last})
                    --cases ${QSHCHECK_RECIPE_FUZZ_CASES} --seconds 300
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(${tests} PROPERTIES LABELS recipes)
+  string(JSON linted ERROR_VARIABLE no_flag GET "${recipes_doc}" recipes ${i} lintedByBuild)
+  if(no_flag OR NOT linted)
+    add_test(NAME recipe_${id}_lint COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check_recipe_lint.sh ${id}
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    set_tests_properties(recipe_${id}_lint PROPERTIES LABELS source)
+  endif()
   string(JSON build ERROR_VARIABLE no_build GET "${recipes_doc}" recipes ${i} build)
   if(NOT no_build)
     string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" build "${build}")
@@ -46,3 +52,10 @@ foreach(i RANGE ${last})
     set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED recipe_${id})
   endif()
 endforeach()
+
+# docs/recipes.md, generated from a run of every recipe, must match a fresh run.
+add_test(NAME recipes_report_up_to_date
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/recipes/report.py --check
+                 --qshcheck $<TARGET_FILE:qshcheck> --build ${CMAKE_BINARY_DIR}
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(recipes_report_up_to_date PROPERTIES LABELS recipes)
