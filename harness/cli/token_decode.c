@@ -76,8 +76,8 @@ json_t *qc_token_segment(const char *seg, size_t n, const char *what, int *warni
         k = qc_utf8_char((const char *)buf + i, len - i);
         if (k == 0) {
             fprintf(stderr,
-                    "qshcheck: the %s segment is not UTF-8: its byte %zu is 0x%02X, which no JSON text "
-                    "holds (JSON_INVALID)\n",
+                    "qshcheck: the %s segment is not UTF-8: its byte %zu is 0x%02X, which no "
+                    "JSON text holds (JSON_INVALID)\n",
                     what, i, buf[i]);
             free(buf);
             return NULL;
