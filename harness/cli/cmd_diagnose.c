@@ -8,13 +8,10 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "corpus/parts.h"
 #include "mistakes/explain.h"
-#include "impl/impl.h"
-#include "mistakes/catalogue.h"
 #include "corpus/request.h"
 #include "cli/token_decode.h"
-#include "judge/report.h"
+#include "cli/diagnose.h"
 
 static const char usage[] =
     "usage: qshcheck diagnose [--base-url URL] [--profile server|product|both]\n"
@@ -46,18 +43,8 @@ static const char usage[] =
     "exit status: 0 every value is explained; 1 a value matches nothing tried; 2 bad\n"
     "arguments, or a request the rules reject.\n";
 
-enum { MAX_FOUND = 16 };
-
-typedef struct value {
-    const char *role; /* "expected" or "claimed" */
-    char hex[QSH_HEX_SIZE];
-    int given;
-    int level; /* from qc_ways_explain */
-    size_t found[MAX_FOUND], nfound;
-} value;
-
 /* Copies a qsh given by the user, lower-cased. 0, or -1 when it is not 64 hex digits. */
-static int take_hex(const char *s, size_t n, value *v) {
+static int take_hex(const char *s, size_t n, qc_dvalue *v) {
     if (n != 64) {
         return -1;
     }
@@ -80,7 +67,7 @@ static int is_hex(char c) {
 
 /* The two qsh values of an error message: the first run of exactly 64 hex digits is the
  * expected one, the second the claimed one. Returns how many it found. */
-static int from_message(const char *m, value *expected, value *claimed) {
+static int from_message(const char *m, qc_dvalue *expected, qc_dvalue *claimed) {
     int count = 0;
     size_t n = strlen(m);
     for (size_t i = 0; i < n;) {
@@ -98,7 +85,7 @@ static int from_message(const char *m, value *expected, value *claimed) {
 }
 
 /* The claimed value from a token's qsh claim. 0, or -1 with a message printed. */
-static int from_token(const char *t, value *claimed) {
+static int from_token(const char *t, qc_dvalue *claimed) {
     qc_token_parts parts;
     if (qc_token_split(t, &parts) != 0) {
         fputs("qshcheck: the token does not have three segments (SEGMENTS)\n", stderr);
@@ -125,141 +112,10 @@ static int from_token(const char *t, value *claimed) {
     return rc;
 }
 
-static const char *profile_name(qsh_profile p) {
-    return p == QSH_PROFILE_PRODUCT ? "product" : "server";
-}
+static void add_note(qc_diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Writes text from the request or the values: control bytes escaped (qc_write_text). */
-static void out_text(const char *s, size_t n) {
-    qc_write_text(stdout, s, n);
-}
-
-/* Prints "      correct: OK\n      theirs:  THEIRS" and a caret under the byte `offset` of
- * theirs, where they first differ: as `qshcheck run` reports it, 0 for the first byte. */
-static void print_both(const qc_way *ok, const qc_way *w, size_t offset) {
-    fputs("      correct: ", stdout);
-    out_text(ok->request, ok->len);
-    fputs("\n      theirs:  ", stdout);
-    size_t col = qc_write_text_at(stdout, w->request, w->len, offset);
-    printf("\n      %*s^ first difference at byte %zu\n", (int)(strlen("theirs:  ") + col), "",
-           offset);
-}
-
-/* Where the part named by qc_first_difference ("method", "uri", "query") lies in req. */
-static void part_span(const char *req, size_t n, const char *part, size_t *off, size_t *len) {
-    size_t ml, uo, ul, qo;
-    qc_split_request(req, n, &ml, &uo, &ul, &qo);
-    *off = part[0] == 'm' ? 0 : part[0] == 'u' ? uo : qo;
-    *len = part[0] == 'm' ? ml : part[0] == 'u' ? ul : n - qo;
-}
-
-/* Whether found[k] is found[k - 1] in the other profile: the same mistakes, the same request. */
-static int same_way_other_profile(const qc_ways *ws, const value *v, size_t k) {
-    const qc_way *a = &ws->w[v->found[k - 1]], *b = &ws->w[v->found[k]];
-    return a->profile != b->profile && memcmp(a->mistake, b->mistake, sizeof a->mistake) == 0 &&
-           a->len == b->len && memcmp(a->request, b->request, a->len) == 0;
-}
-
-/* Which part of w's canonical request differs from the correct one ok, and where. */
-static void print_difference(const qc_way *ok, const qc_way *w) {
-    const char *part;
-    size_t off;
-    if (ok != NULL &&
-        qc_first_difference(ok->request, ok->len, w->request, w->len, &part, &off) == 0) {
-        size_t a, an, b, bn;
-        part_span(ok->request, ok->len, part, &a, &an);
-        part_span(w->request, w->len, part, &b, &bn);
-        const char *what = strcmp(part, "uri") == 0 ? "URI" : part;
-        if (bn == 0) {
-            printf("  Whoever computed this value hashed an empty %s; the rules give `", what);
-        } else {
-            printf("  Whoever computed this value hashed the %s `", what);
-            out_text(w->request + b, bn);
-            fputs("`; the rules give `", stdout);
-        }
-        out_text(ok->request + a, an);
-        fputs("`.\n", stdout);
-        print_both(ok, w, off);
-    }
-}
-
-static void print_value(const qc_ways *ws, const value *v) {
-    printf("\nThe %s value %s\n", v->role, v->hex);
-    if (v->level < 0) {
-        printf("  matches nothing tried: not the correct canonical request, nor any known\n"
-               "  mistake alone or in pairs, in the profiles tried. Check the method, the\n"
-               "  target exactly as sent and the base URL; the request may have been changed\n"
-               "  on its way (a proxy, a redirect, a client adding parameters).\n");
-        return;
-    }
-    for (size_t k = 0; k < v->nfound; k++) {
-        const qc_way *w = &ws->w[v->found[k]];
-        const qc_way *ok = qc_ways_correct(ws, w->profile);
-        const char *profiles = profile_name(w->profile);
-        if (k > 0 && same_way_other_profile(ws, v, k)) {
-            continue; /* told with the first profile */
-        }
-        if (k + 1 < v->nfound && same_way_other_profile(ws, v, k + 1)) {
-            profiles = "server and product";
-        }
-        if (v->level == 0) {
-            printf("  is the correct qsh (%s profile%s) of ", profiles,
-                   strchr(profiles, ' ') ? "s" : "");
-            out_text(w->request, w->len);
-            fputc('\n', stdout);
-            continue;
-        }
-        char label[128];
-        qc_way_label(w, label, sizeof label);
-        fputs("  comes from the canonical request ", stdout);
-        out_text(w->request, w->len);
-        fputc('\n', stdout);
-        printf("  (%s profile%s) made with the mistake%s %s:\n", profiles,
-               strchr(profiles, ' ') ? "s" : "", w->mistake[1] >= 0 ? "s" : "", label);
-        for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0; i++) {
-            const qc_mistake *m = &qc_mistakes[w->mistake[i]];
-            printf("    %s: %s;\n      the rule: %s.\n", m->name, m->what, m->rule);
-        }
-        print_difference(ok, w);
-    }
-}
-
-static json_t *way_json(const qc_ways *ws, const qc_way *w) {
-    json_t *names = json_array();
-    for (int i = 0; i < QC_WAY_MAX && w->mistake[i] >= 0; i++) {
-        json_array_append_new(names, json_string(qc_mistakes[w->mistake[i]].name));
-    }
-    json_t *j = json_pack("{s:s, s:o, s:s%, s:s}", "profile", profile_name(w->profile), "mistakes",
-                          names, "canonicalRequest", w->request, w->len, "qsh", w->hex);
-    const qc_way *ok = qc_ways_correct(ws, w->profile);
-    const char *part;
-    size_t off;
-    if (ok != NULL &&
-        qc_first_difference(ok->request, ok->len, w->request, w->len, &part, &off) == 0) {
-        json_object_set_new(j, "differsIn", json_string(part));
-        json_object_set_new(j, "firstDifference", json_integer((json_int_t)off));
-    }
-    return j;
-}
-
-enum { MAX_NOTES = 4 };
-
-/* Everything a diagnosis uses, gathered by the parsing steps and filled by the analysis. */
-typedef struct diagnosis {
-    value vals[2]; /* expected, claimed */
-    unsigned profiles;
-    qsh_request req;
-    char base_url[512]; /* the base URL the analysis took: given, or a context path's */
-    qc_ways ws;
-    int have_ws;
-    char notes[MAX_NOTES][640]; /* said before the values, and in JSON */
-    size_t nnotes;
-} diagnosis;
-
-static void add_note(diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add_note(diagnosis *d, const char *fmt, ...) {
-    if (d->nnotes == MAX_NOTES) {
+static void add_note(qc_diagnosis *d, const char *fmt, ...) {
+    if (d->nnotes == QC_DIAG_MAX_NOTES) {
         return;
     }
     va_list ap;
@@ -267,106 +123,6 @@ static void add_note(diagnosis *d, const char *fmt, ...) {
     vsnprintf(d->notes[d->nnotes], sizeof d->notes[0], fmt, ap);
     va_end(ap);
     d->nnotes++;
-}
-
-static json_t *request_json(const qsh_request *req) {
-    return json_pack("{s:s%, s:s%, s:s%}", "method", req->method, req->method_len, "target",
-                     req->target, req->target_len, "baseUrl", req->base_url, req->base_url_len);
-}
-
-static json_t *notes_json(const diagnosis *d) {
-    json_t *notes = json_array();
-    for (size_t i = 0; i < d->nnotes; i++) {
-        json_array_append_new(notes, json_string(d->notes[i]));
-    }
-    return notes;
-}
-
-static void print_json(const diagnosis *d) {
-    const qc_ways *ws = &d->ws;
-    json_t *correct = json_array(), *values = json_array();
-    for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
-        const qc_way *ok = qc_ways_correct(ws, (qsh_profile)p);
-        if (ok != NULL) {
-            json_array_append_new(correct, way_json(ws, ok));
-        }
-    }
-    for (int i = 0; i < 2; i++) {
-        const value *v = &d->vals[i];
-        if (!v->given) {
-            continue;
-        }
-        json_t *matches = json_array();
-        for (size_t k = 0; k < v->nfound; k++) {
-            json_array_append_new(matches, way_json(ws, &ws->w[v->found[k]]));
-        }
-        json_array_append_new(values,
-                              json_pack("{s:s, s:s, s:b, s:o}", "role", v->role, "qsh", v->hex,
-                                        "explained", v->level >= 0, "matches", matches));
-    }
-    json_t *doc = json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I}}", "request", request_json(&d->req),
-                            "correct", correct, "values", values, "tried", "correct",
-                            (json_int_t)ws->tried[0], "singleMistakes", (json_int_t)ws->tried[1],
-                            "pairsOfMistakes", (json_int_t)ws->tried[2]);
-    if (d->nnotes > 0) {
-        json_object_set_new(doc, "notes", notes_json(d));
-    }
-    json_dumpf(doc, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(doc);
-}
-
-/* --json when the rules reject the request: a document that says so, not silence. */
-static void print_json_rejected(const diagnosis *d, qsh_status st) {
-    json_t *doc = json_pack("{s:o, s:{s:s, s:s}}", "request", request_json(&d->req), "rejected",
-                            "status", qsh_status_name(st), "message", qsh_status_message(st));
-    json_dumpf(doc, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(doc);
-}
-
-static void print_text(const diagnosis *d) {
-    const qc_ways *ws = &d->ws;
-    const qsh_request *req = &d->req;
-    fputs("Request: ", stdout);
-    out_text(req->method, req->method_len);
-    fputc(' ', stdout);
-    out_text(req->target, req->target_len);
-    if (req->base_url_len) {
-        fputs(" with base URL ", stdout);
-        out_text(req->base_url, req->base_url_len);
-    }
-    fputc('\n', stdout);
-    for (size_t i = 0; i < d->nnotes; i++) {
-        fputs("Note: ", stdout);
-        qc_write_cstr(stdout, d->notes[i]);
-        fputc('\n', stdout);
-    }
-    for (int p = QSH_PROFILE_SERVER; p <= QSH_PROFILE_PRODUCT; p++) {
-        const qc_way *ok = qc_ways_correct(ws, (qsh_profile)p);
-        if (ok != NULL) {
-            printf("Correct canonical request (%s profile): ", profile_name(ok->profile));
-            out_text(ok->request, ok->len);
-            printf("\n  qsh %s\n", ok->hex);
-        } else if (d->profiles & (1u << p)) {
-            printf("The %s profile rejects this request.\n", profile_name((qsh_profile)p));
-        }
-    }
-    for (int i = 0; i < 2; i++) {
-        if (d->vals[i].given) {
-            print_value(ws, &d->vals[i]);
-        }
-    }
-    if (ws->levels < 3) {
-        printf("\nTried, in %zu profile%s: the correct rules and each of the %d known mistakes "
-               "alone (pairs were not needed).\n",
-               ws->tried[0], ws->tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT);
-    } else {
-        printf("\nTried, in %zu profile%s: the correct rules, each of the %d known mistakes "
-               "alone and all %zu pairs of them.\n",
-               ws->tried[0], ws->tried[0] > 1 ? "s" : "", QC_MISTAKE_COUNT,
-               ws->tried[2] / (ws->tried[0] ? ws->tried[0] : 1));
-    }
 }
 
 typedef struct dopts {
@@ -413,7 +169,7 @@ static int check_args(const dopts *o) {
 }
 
 /* The expected and claimed values from --message, --expected, --claimed and --token. */
-static int take_values(const dopts *o, value vals[2]) {
+static int take_values(const dopts *o, qc_dvalue vals[2]) {
     memset(vals, 0, 2 * sizeof *vals);
     vals[0].role = "expected";
     vals[1].role = "claimed";
@@ -453,12 +209,12 @@ static int parse_profiles(const char *s, unsigned *out) {
 
 /* Explains each given value with ws. The number of values nothing explains, or -1 when out of
  * memory. */
-static int explain(qc_ways *ws, value vals[2]) {
+static int explain(qc_ways *ws, qc_dvalue vals[2]) {
     int unexplained = 0;
     for (int i = 0; i < 2; i++) {
         if (vals[i].given) {
-            vals[i].level =
-                qc_ways_explain(ws, vals[i].hex, 64, 1, vals[i].found, MAX_FOUND, &vals[i].nfound);
+            vals[i].level = qc_ways_explain(ws, vals[i].hex, 64, 1, vals[i].found,
+                                            QC_DIAG_MAX_FOUND, &vals[i].nfound);
             if (vals[i].level == -2) {
                 return -1;
             }
@@ -500,7 +256,7 @@ static int context_base_url(const qsh_request *req, char *out, size_t cap, const
  * a mistake while the other value looks correct: tries the path's first segment as the base
  * URL's path, and takes it when it explains more values, or makes the verifier's (expected)
  * value the correct one where it was not. */
-static int try_context_path(diagnosis *d, qsh_ctx *ctx, int *unexplained) {
+static int try_context_path(qc_diagnosis *d, qsh_ctx *ctx, int *unexplained) {
     const char *seg;
     size_t seg_len;
     /* d->base_url holds the candidate: the ways keep a pointer to it */
@@ -508,7 +264,7 @@ static int try_context_path(diagnosis *d, qsh_ctx *ctx, int *unexplained) {
         context_base_url(&d->req, d->base_url, sizeof d->base_url, &seg, &seg_len) != 0) {
         return 0;
     }
-    diagnosis alt = *d;
+    qc_diagnosis alt = *d;
     alt.req.base_url = d->base_url;
     alt.req.base_url_len = strlen(d->base_url);
     if (qc_ways_init(&alt.ws, ctx, &alt.req, alt.profiles) != QSH_OK) {
@@ -539,8 +295,8 @@ static int try_context_path(diagnosis *d, qsh_ctx *ctx, int *unexplained) {
 
 /* Hints about inputs that explain themselves: the same value twice, the values the wrong way
  * round, a POST whose form body was not given. */
-static void add_hints(diagnosis *d, const dopts *o, int unexplained) {
-    value *e = &d->vals[0], *c = &d->vals[1];
+static void add_hints(qc_diagnosis *d, const dopts *o, int unexplained) {
+    qc_dvalue *e = &d->vals[0], *c = &d->vals[1];
     if (e->given && c->given && strcmp(e->hex, c->hex) == 0) {
         add_note(d, "the expected and claimed values are the same: there is no mismatch; the "
                     "verifier rejected the token for another reason (qshcheck token verify "
@@ -572,7 +328,7 @@ int cmd_diagnose(int argc, char **argv) {
     if (pr != CLI_PARSED) {
         return cli_parse_exit(pr);
     }
-    diagnosis d;
+    qc_diagnosis d;
     memset(&d, 0, sizeof d);
     if (check_args(&o) != 0 || take_values(&o, d.vals) != 0 ||
         parse_profiles(o.profile, &d.profiles) != 0) {
@@ -585,7 +341,7 @@ int cmd_diagnose(int argc, char **argv) {
         fprintf(stderr, "qshcheck: the rules reject this request: %s: %s\n", qsh_status_name(st),
                 qsh_status_message(st));
         if (o.as_json && st != QSH_E_NO_MEMORY) {
-            print_json_rejected(&d, st);
+            qc_diagnosis_print_rejected(&d, st);
         }
         if (ctx != NULL) {
             qc_ways_free(&d.ws);
@@ -600,9 +356,9 @@ int cmd_diagnose(int argc, char **argv) {
     if (unexplained >= 0) {
         add_hints(&d, &o, unexplained);
         if (o.as_json) {
-            print_json(&d);
+            qc_diagnosis_print_json(&d);
         } else {
-            print_text(&d);
+            qc_diagnosis_print_text(&d);
         }
     } else {
         fputs("qshcheck: out of memory\n", stderr);
