@@ -3,6 +3,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "corpus/files.h"
+#include "judge/report.h"
+
+/* Set by the build from the project version (packaging/install.cmake). */
+#ifndef QSHCHECK_VERSION
+#define QSHCHECK_VERSION "unknown"
+#endif
 
 static const char usage[] =
     "usage: qshcheck COMMAND [OPTIONS] [ARGS]\n"
@@ -19,7 +26,8 @@ static const char usage[] =
     "  serve      answer the line protocol as a library making given mistakes\n"
     "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
     "\n"
-    "`qshcheck COMMAND --help` describes each command.\n"
+    "`qshcheck COMMAND --help` describes each command; `qshcheck --version` prints the\n"
+    "tool's version and that of the corpus it runs by default.\n"
     "\n"
     "exit status: 0 success; 1 a case failed or a file has errors; 2 bad arguments or a\n"
     "request that cannot be canonicalized; 3 a file that cannot be read or loaded.\n";
@@ -30,6 +38,23 @@ static int cmd_qsh(int argc, char **argv) {
 
 static int cmd_canonical_only(int argc, char **argv) {
     return cmd_canonical(argc, argv, 0);
+}
+
+/* The corpus's version is read from the files found, not built in: a corpus installed or
+ * pointed to by $QSHCHECK_VECTORS reports its own release. */
+static int print_version(void) {
+    const char *dir = qc_default_vectors_dir();
+    char version[64], err[512];
+    printf("qshcheck %s\n", QSHCHECK_VERSION);
+    if (qc_corpus_version(dir, version, sizeof version, err, sizeof err) != 0) {
+        fflush(stdout);
+        char msg[600];
+        snprintf(msg, sizeof msg, "corpus: %s", err);
+        qc_print_error(msg);
+        return QC_EXIT_IO;
+    }
+    printf("corpus %s (%s)\n", version, dir);
+    return QC_EXIT_OK;
 }
 
 static const struct {
@@ -56,6 +81,9 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return QC_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        return print_version();
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(cmd, commands[i].name) == 0) {

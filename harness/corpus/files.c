@@ -2,18 +2,79 @@
 #include "corpus/files.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef QSHCHECK_VECTORS_DIR
 #define QSHCHECK_VECTORS_DIR "vectors"
 #endif
 
+/* An installed qshcheck sits in PREFIX/bin with its corpus in PREFIX/share/qshcheck/vectors:
+ * found from the program's own folder, so that a prefix moved or unpacked elsewhere (a .deb
+ * extracted with dpkg -x) still finds its own corpus rather than the source tree's. */
+static const char *installed_vectors_dir(void) {
+    static char dir[4096];
+    char exe[4096];
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    if (n <= 0 || (size_t)n >= sizeof exe) {
+        return NULL;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL) {
+        return NULL;
+    }
+    *slash = '\0';
+    int len = snprintf(dir, sizeof dir, "%s/../share/qshcheck/vectors", exe);
+    if (len < 0 || (size_t)len >= sizeof dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return NULL;
+    }
+    return dir;
+}
+
 const char *qc_default_vectors_dir(void) {
     const char *env = getenv("QSHCHECK_VECTORS");
-    return (env != NULL && env[0] != '\0') ? env : QSHCHECK_VECTORS_DIR;
+    if (env != NULL && env[0] != '\0') {
+        return env;
+    }
+    const char *installed = installed_vectors_dir();
+    return installed != NULL ? installed : QSHCHECK_VECTORS_DIR;
+}
+
+int qc_corpus_version(const char *dir, char *out, size_t cap, char *err, size_t errcap) {
+    char *args[1] = {(char *)dir};
+    qc_files files;
+    int rc = 0;
+    if (qc_files_expand(args, 1, &files, err, errcap) != 0) {
+        return -1;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < files.count && rc == 0; i++) {
+        json_error_t je;
+        json_t *root = json_load_file(files.paths[i], JSON_REJECT_DUPLICATES, &je);
+        const char *v = json_string_value(json_object_get(root, "corpusVersion"));
+        if (root == NULL) {
+            snprintf(err, errcap, "%s: %s", files.paths[i], je.text);
+            rc = -1;
+        } else if (v == NULL || v[0] == '\0' || strlen(v) >= cap) {
+            snprintf(err, errcap, "%s: no corpusVersion", files.paths[i]);
+            rc = -1;
+        } else if (out[0] != '\0' && strcmp(out, v) != 0) {
+            /* A folder mixing two releases has no single version to report. */
+            snprintf(err, errcap, "%s: corpusVersion %s, other files %s", files.paths[i], v, out);
+            rc = -1;
+        } else {
+            snprintf(out, cap, "%s", v);
+        }
+        json_decref(root);
+    }
+    qc_files_free(&files);
+    return rc;
 }
 
 static int push(qc_files *f, const char *path) {

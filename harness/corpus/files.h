@@ -4,8 +4,13 @@
 
 #include <stddef.h>
 
-/* The bundled corpus: $QSHCHECK_VECTORS, else the vectors/ folder of the source tree. */
+/* The bundled corpus: $QSHCHECK_VECTORS, else ../share/qshcheck/vectors beside the running
+ * program's folder (an installed qshcheck), else the vectors/ folder of the source tree. */
 const char *qc_default_vectors_dir(void);
+
+/* The corpusVersion that every vector file of dir carries. Returns 0, or -1 with a message
+ * when a file cannot be read, has none, or differs from the others. */
+int qc_corpus_version(const char *dir, char *out, size_t cap, char *err, size_t errcap);
 
 /* A list of vector files: each FILE as given, each DIR as its *.json files, sorted. */
 typedef struct qc_files {

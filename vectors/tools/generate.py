@@ -21,6 +21,7 @@ import cases_query  # noqa: E402
 import cases_request  # noqa: E402
 from notes import NOTES  # noqa: E402
 from outputs import write_or_check  # noqa: E402
+from release import CORPUS_VERSION  # noqa: E402
 from servers import Measurements, result_class  # noqa: E402
 
 VECTORS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -95,6 +96,7 @@ def build_file(fname, description, groups, measured):
         "schema": SCHEMA,
         "algorithm": "ATLASSIAN-CONNECT-QSH",
         "version": "1",
+        "corpusVersion": CORPUS_VERSION,
         "numberOfTests": tests_total,
         "header": [description,
                    "qsh = lowercase hex SHA-256 of canonicalMethod '&' canonicalUri '&' canonicalQuery.",
