@@ -56,7 +56,7 @@ int qc_corpus_version(const char *dir, char *out, size_t cap, char *err, size_t 
     out[0] = '\0';
     for (size_t i = 0; i < files.count && rc == 0; i++) {
         json_error_t je;
-        json_t *root = json_load_file(files.paths[i], JSON_REJECT_DUPLICATES, &je);
+        json_t *root = json_load_file(files.paths[i], JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
         const char *v = json_string_value(json_object_get(root, "corpusVersion"));
         if (root == NULL) {
             snprintf(err, errcap, "%s: %s", files.paths[i], je.text);

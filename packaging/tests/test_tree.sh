@@ -36,6 +36,11 @@ done
 grep -q -- '--expected-failures' "$P/share/man/man1/qshcheck-run.1" || fail "run page lacks --help text"
 echo "ok: $pages man pages"
 
+cv=$(sed -n 's/^CORPUS_VERSION = "\(.*\)"$/\1/p' "$SRC/vectors/tools/release.py")
+tv=$(sed -n 's/^project(qshcheck VERSION \([0-9.]*\) .*/\1/p' "$SRC/CMakeLists.txt")
+expect_eq "--version on the whole installed corpus" "qshcheck $tv
+corpus $cv ($P/bin/../share/qshcheck/vectors)" "$(cd "$SCRATCH" && env -u QSHCHECK_VECTORS "$P/bin/qshcheck" --version)"
+
 # Moved elsewhere, run from another folder, with no $QSHCHECK_VECTORS: the installed corpus is
 # used, not the source tree's. One file left in it shows which corpus ran.
 mv "$P" "$SCRATCH/moved"
@@ -48,8 +53,6 @@ expect_eq "relocated run uses its own corpus" "$want passed, 0 failed" "$last"
     fail "relocated lint did not find its schemas"
 echo "ok: relocated lint"
 
-cv=$(sed -n 's/^CORPUS_VERSION = "\(.*\)"$/\1/p' "$SRC/vectors/tools/release.py")
-tv=$(sed -n 's/^project(qshcheck VERSION \([0-9.]*\) .*/\1/p' "$SRC/CMakeLists.txt")
 version=$(cd "$SCRATCH" && env -u QSHCHECK_VECTORS "$M/bin/qshcheck" --version)
 expect_eq "--version" "qshcheck $tv
 corpus $cv ($M/bin/../share/qshcheck/vectors)" "$version"
