@@ -149,6 +149,22 @@ static void test_sign_verify(qsh_ctx *ctx) {
     sp.context_json = "[1]";
     sp.context_json_len = 3;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_E_JSON_INVALID);
+    /* A context as deep as the verifier takes (the claims one level more), and one deeper. */
+    char deep[128];
+    for (size_t levels = QSH_MAX_JSON_DEPTH - 1; levels <= QSH_MAX_JSON_DEPTH; levels++) {
+        size_t k = 0;
+        for (size_t i = 0; i + 1 < levels; i++) {
+            memcpy(deep + k, "{\"a\":", 5);
+            k += 5;
+        }
+        memcpy(deep + k, "{}", 2);
+        k += 2;
+        memset(deep + k, '}', levels - 1);
+        sp.context_json = deep;
+        sp.context_json_len = k + levels - 1;
+        CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) ==
+              (levels < QSH_MAX_JSON_DEPTH ? QSH_OK : QSH_E_JSON_TOO_DEEP));
+    }
     sp.context_json = "{\"a\":1} and text after it";
     sp.context_json_len = 7;
     CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);

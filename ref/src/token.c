@@ -431,6 +431,11 @@ qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out, siz
         }
         json_object_set_new(claims, "context", context);
     }
+    /* The verifier refuses claims nested deeper than the limit: never sign what it refuses. */
+    if (claims != NULL && json_depth(claims) > QSH_MAX_JSON_DEPTH) {
+        json_decref(claims);
+        return QSH_E_JSON_TOO_DEEP;
+    }
     char *text = claims ? json_dumps(claims, JSON_COMPACT) : NULL;
     json_decref(claims);
     if (text == NULL) {
