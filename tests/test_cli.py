@@ -375,9 +375,13 @@ def test_token_commands():
                       "GET", "/wiki/rest/api/content?limit=5")
     check(rc == 1 and out.startswith("invalid EXP_EXPIRED\n") and len(out.splitlines()) == 2,
           "token verify: expired exits 1 with the reason and why")
-    rc, out, err = qc("token", "verify", *common, "--now", "1700000010", "GET",
-                      "/wiki/rest/api/content?limit=5&jwt=" + tok[:-2] + ("AA" if tok[-2:] != "AA" else "BA"))
+    changed = tok[:-2] + ("AA" if tok[-2:] != "AA" else "BA")
+    rc, out, err = qc("token", "verify", *common, "--now", "1700000010", "--header", "Authorization: JWT " + changed,
+                      "GET", "/wiki/rest/api/content?limit=5")
     check(rc == 1 and out.split()[1] in ("SIG_INVALID", "B64_INVALID"), "token verify: a changed signature")
+    # An app-to-product token in the query: the products answer 401 since 2022-02-01.
+    rc, out, err = qc("token", "verify", *common, "--now", "1700000010", "GET", "/wiki/rest/api/content?limit=5&jwt=" + tok)
+    check(rc == 1 and out.split()[1] == "CARRIAGE_QUERY_NOT_ALLOWED", "token verify: app to product in the query")
     rc, out, err = qc("token", "verify", "--secret", "s3", "--public-key", "/x.pem", "GET", "/")
     check(rc == 2, "token verify: --secret and --public-key exclude each other")
     with tempfile.NamedTemporaryFile(suffix=".pem") as big:

@@ -19,11 +19,12 @@ static const listed list[] = {QSH_STATUS_LIST(LISTED)};
 #undef LISTED
 #define LIST_COUNT (sizeof list / sizeof list[0])
 
-/* FNV-1a over "value|name|message\n" of every status, from the library's lookups. */
-static uint64_t table_digest(void) {
+/* FNV-1a over "value|name|message\n" of the first `count` statuses, from the library's
+ * lookups. */
+static uint64_t table_digest(size_t count) {
     uint64_t h = UINT64_C(0xcbf29ce484222325);
     char line[512];
-    for (size_t i = 0; i < qsh_status_count; i++) {
+    for (size_t i = 0; i < count && i < qsh_status_count; i++) {
         qsh_status s = qsh_status_all[i];
         int n = snprintf(line, sizeof line, "%d|%s|%s\n", (int)s, qsh_status_name(s),
                          qsh_status_message(s));
@@ -56,9 +57,11 @@ int main(void) {
         }
     }
     /* Values, names and messages are printed by vectors and reports: they never change. The
-     * digest is of the 57 statuses as they were when the list was made the one source. */
-    CHECK(qsh_status_count == 57);
-    CHECK(table_digest() == UINT64_C(0xb306a8daed18b414));
+     * first digest is of the 57 statuses as they were when the list was made the one source;
+     * statuses are only ever appended: the second pins the 59 of the 2021-2026 token rules. */
+    CHECK(qsh_status_count == 59);
+    CHECK(table_digest(57) == UINT64_C(0xb306a8daed18b414));
+    CHECK(table_digest(59) == UINT64_C(0x9329a279d84d7e2e));
     CHECK_STR(qsh_status_name(QSH_OK), "QSH_OK");
     CHECK_STR(qsh_status_name(QSH_E_PERCENT_MALFORMED), "QSH_E_PERCENT_MALFORMED");
     CHECK(QSH_E_PERCENT_MALFORMED == 23); /* numbers are part of the ABI */

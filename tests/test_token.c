@@ -140,6 +140,50 @@ static void test_sign_verify(qsh_ctx *ctx) {
     p.kind = QSH_KIND_CONTEXT;
     CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
 
+    /* 2021 onwards: an app-to-product token travels in the header only; sub, when a subject
+     * is expected (Bitbucket), is exactly it; "JWT token=<jwt>" is not the format. */
+    sp.qsh = NULL;
+    sp.qsh_len = 0;
+    CHECK(qsh_token_sign(ctx, &sp, tok, sizeof tok, &n) == QSH_OK);
+    snprintf(auth, sizeof auth, "JWT %s", tok);
+    p.authorization_len = strlen(auth);
+    p.kind = QSH_KIND_APP_TO_PRODUCT;
+    p.subject = "user";
+    p.subject_len = 4;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    p.subject = "userX";
+    p.subject_len = 5;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_SUB_MISMATCH);
+    p.subject_len = 4;
+    p.subject = NULL;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_NULL_ARG);
+    p.subject_len = 0;
+    char query_target[2200], token_param[2100];
+    snprintf(query_target, sizeof query_target, "%s&jwt=%s", target, tok);
+    p.request.target = query_target;
+    p.request.target_len = strlen(query_target);
+    p.authorization = NULL;
+    p.authorization_len = 0;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_CARRIAGE_QUERY_NOT_ALLOWED);
+    p.kind = QSH_KIND_MODULE; /* product-to-app tokens still travel in the query */
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    p.request = req;
+    snprintf(token_param, sizeof token_param, "JWT token=%s", tok);
+    p.authorization = token_param;
+    p.authorization_len = strlen(token_param);
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_CARRIAGE_SCHEME);
+    p.kind = QSH_KIND_LIFECYCLE; /* HS256 lifecycle callback: iss must be the body's clientKey */
+    p.authorization = auth;
+    p.authorization_len = strlen(auth);
+    p.client_key = "tenant";
+    p.client_key_len = 6;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    p.client_key = "tenanT";
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_ISS_MISMATCH);
+    p.client_key = NULL;
+    p.client_key_len = 0;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+
     /* Claims that cannot be written as JSON. */
     sp.iss = "bad\xff";
     sp.iss_len = 4;

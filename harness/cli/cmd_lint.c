@@ -93,8 +93,8 @@ static void check_case(lint_state *s, qsh_ctx *ctx, const qc_case *c, json_t *no
         qsh_status st;
         snprintf(name, sizeof name, "QSH_E_%.*s", (int)c->status.n, c->status.p);
         int known = qsh_status_from_name(name, strlen(name), &st) && st != QSH_OK;
-        if (c->result == QC_INVALID ? !known
-                                    : !(c->status.n == 2 && memcmp(c->status.p, "OK", 2) == 0)) {
+        if (c->result != QC_VALID ? !known
+                                  : !(c->status.n == 2 && memcmp(c->status.p, "OK", 2) == 0)) {
             lint_error(s, where, "reason is not a known reason code (OK for a valid token)");
         }
         return;

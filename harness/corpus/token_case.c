@@ -12,7 +12,8 @@ int qc_kind_parse(const char *s, size_t n, qsh_token_kind *out) {
                  {"webhook", QSH_KIND_WEBHOOK},
                  {"context", QSH_KIND_CONTEXT},
                  {"install", QSH_KIND_INSTALL},
-                 {"app-to-product", QSH_KIND_APP_TO_PRODUCT}};
+                 {"app-to-product", QSH_KIND_APP_TO_PRODUCT},
+                 {"lifecycle", QSH_KIND_LIFECYCLE}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strlen(kinds[i].name) == n && memcmp(kinds[i].name, s, n) == 0) {
             *out = kinds[i].kind;
@@ -67,6 +68,10 @@ qsh_status qc_verify_case(qsh_ctx *ctx, const qc_case *c) {
     if (c->has_client_key) {
         p.client_key = c->client_key.p;
         p.client_key_len = c->client_key.n;
+    }
+    if (c->has_subject) {
+        p.subject = c->subject.p;
+        p.subject_len = c->subject.n;
     }
     p.lookup = qc_keyring_lookup;
     p.lookup_ud = &ring;

@@ -86,10 +86,11 @@ static int load_token_fields(json_t *t, qc_case *c, char *err, size_t errcap) {
         get_str(t, "authorization", 0, &c->authorization, &c->has_authorization) ||
         get_str(t, "audience", 0, &c->audience, &c->has_audience) ||
         get_str(t, "clientKey", 0, &c->client_key, &c->has_client_key) ||
+        get_str(t, "subject", 0, &c->subject, &c->has_subject) ||
         get_str(t, "reason", 1, &c->status, NULL)) {
         snprintf(err, errcap,
                  "tcId %lld: a token case needs kind, integer now and leeway, and a reason; "
-                 "authorization, audience and clientKey must be strings",
+                 "authorization, audience, clientKey and subject must be strings",
                  c->tc_id);
         return -1;
     }
@@ -177,11 +178,16 @@ static int load_case(json_t *t, qc_case *c, int token, char *err, size_t errcap)
     }
     if (token) {
         c->is_token = 1;
-        if (strcmp(result.p, "valid") != 0 && strcmp(result.p, "invalid") != 0) {
-            snprintf(err, errcap, "tcId %lld: a token case is valid or invalid", c->tc_id);
+        /* Version 2 adds acceptable: what Atlassian's own verifier takes and the strict one
+         * refuses, with the strict verifier's reason. */
+        int acceptable = token == 2 && strcmp(result.p, "acceptable") == 0;
+        if (strcmp(result.p, "valid") != 0 && strcmp(result.p, "invalid") != 0 && !acceptable) {
+            snprintf(err, errcap, "tcId %lld: a token case is valid or invalid%s", c->tc_id,
+                     token == 2 ? " or acceptable" : "");
             return -1;
         }
-        c->result = result.p[0] == 'v' ? QC_VALID : QC_INVALID;
+        c->result = acceptable ? QC_ACCEPTABLE : result.p[0] == 'v' ? QC_VALID : QC_INVALID;
+        c->rules_reject = acceptable;
         return load_token_fields(t, c, err, errcap);
     }
     if (strcmp(result.p, "valid") == 0) {
@@ -250,7 +256,10 @@ static int file_from_json(const char *path, json_t *root, qc_file *out, char *er
         goto fail;
     }
     const char *schema = json_string_value(json_object_get(out->root, "schema"));
-    int token = schema != NULL && strcmp(schema, "qsh_token_v1.schema.json") == 0;
+    int token = schema == NULL                                    ? 0
+                : strcmp(schema, "qsh_token_v1.schema.json") == 0 ? 1
+                : strcmp(schema, "qsh_token_v2.schema.json") == 0 ? 2
+                                                                  : 0;
     json_t *secrets = json_object_get(out->root, "secrets");
     json_t *keys = json_object_get(out->root, "publicKeys");
     if (token && (!json_is_object(secrets) || !json_is_object(keys))) {

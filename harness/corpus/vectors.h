@@ -43,10 +43,10 @@ typedef struct qc_case {
     /* what the servlet containers computed, where measured */
     qc_server_answer servers[QC_MAX_SERVERS];
     size_t nservers;
-    /* token cases (files of qsh_token_v1.schema.json) */
+    /* token cases (files of qsh_token_v1 or v2.schema.json; v2 adds acceptable) */
     int is_token;
-    qc_str kind, authorization, audience, client_key;
-    int has_authorization, has_audience, has_client_key;
+    qc_str kind, authorization, audience, client_key, subject;
+    int has_authorization, has_audience, has_client_key, has_subject;
     long long now, leeway;
     json_t *secrets;     /* the file's: iss -> shared secret */
     json_t *public_keys; /* the file's: kid -> PEM */

@@ -33,6 +33,12 @@ qc_verdict qc_judge(const qc_case *c, const qc_answer *a, int strict) {
         }
         return v;
     }
+    /* An acceptable token is one Atlassian's own verifier takes and the strict one refuses:
+     * either answer is right for a library; the reference still gives the strict reason. */
+    if (c->is_token && c->result == QC_ACCEPTABLE && !strict) {
+        v.kind = QC_PASS;
+        return v;
+    }
     /* An acceptable case the rules reject is judged as an invalid one here; judge/servers.c
      * lets a non-strict answer pass when a servlet container computes the same. */
     if (c->result == QC_INVALID || (c->result == QC_ACCEPTABLE && c->rules_reject)) {

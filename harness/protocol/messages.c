@@ -127,6 +127,9 @@ char *qc_proto_request(long long id, unsigned op, const qc_case *c, size_t *len)
         if (c->has_client_key) {
             json_object_set_new(j, "clientKey", json_stringn(c->client_key.p, c->client_key.n));
         }
+        if (c->has_subject) {
+            json_object_set_new(j, "subject", json_stringn(c->subject.p, c->subject.n));
+        }
         json_object_set(j, "secrets", c->secrets);
         json_object_set(j, "publicKeys", c->public_keys);
     }

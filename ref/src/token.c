@@ -49,8 +49,11 @@ static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_le
     int has_header = p->authorization != NULL;
     if (has_header) {
         header = cur_make(p->authorization, p->authorization_len);
+        /* No '=' either: "JWT token=<jwt>" (an auth-param, sent by one Python client) is not
+         * the format, and a compact token never holds one. */
         if (cur_len(header) < 5 || memcmp(header.p, "JWT ", 4) != 0 ||
-            cur_find(cur_tail(header, 4), ' ') < cur_len(header) - 4) {
+            cur_find(cur_tail(header, 4), ' ') < cur_len(header) - 4 ||
+            cur_find(cur_tail(header, 4), '=') < cur_len(header) - 4) {
             return QSH_E_CARRIAGE_SCHEME;
         }
         header = cur_tail(header, 4);
@@ -64,6 +67,9 @@ static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_le
     }
     if (!has_header && n == 0) {
         return QSH_E_CARRIAGE_MISSING;
+    }
+    if (!has_header && p->kind == QSH_KIND_APP_TO_PRODUCT) {
+        return QSH_E_CARRIAGE_QUERY_NOT_ALLOWED; /* the products answer 401 since 2022-02-01 */
     }
     qsh_cur src = has_header ? header : param;
     if (cur_len(src) > QSH_MAX_TOKEN_LEN) {
@@ -304,11 +310,18 @@ static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
             return QSH_E_AUD_MISMATCH;
         }
     }
-    if (p->kind == QSH_KIND_INSTALL) {
+    if (p->kind == QSH_KIND_INSTALL || (p->kind == QSH_KIND_LIFECYCLE && p->client_key != NULL)) {
         json_t *iss = json_object_get(c, "iss");
         if (!json_is_string(iss) || json_string_length(iss) != p->client_key_len ||
             memcmp(json_string_value(iss), p->client_key, p->client_key_len) != 0) {
             return QSH_E_ISS_MISMATCH;
+        }
+    }
+    if (p->subject != NULL) {
+        json_t *sub = json_object_get(c, "sub");
+        if (!json_is_string(sub) || json_string_length(sub) != p->subject_len ||
+            memcmp(json_string_value(sub), p->subject, p->subject_len) != 0) {
+            return QSH_E_SUB_MISMATCH;
         }
     }
     return QSH_OK;
@@ -340,10 +353,11 @@ static qsh_status check_qsh(qsh_ctx *ctx, const qsh_verify_params *p, json_t *c)
 
 qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p) {
     if (ctx == NULL || p == NULL || p->lookup == NULL ||
-        (p->authorization == NULL && p->authorization_len > 0)) {
+        (p->authorization == NULL && p->authorization_len > 0) ||
+        (p->subject == NULL && p->subject_len > 0)) {
         return QSH_E_NULL_ARG;
     }
-    if ((unsigned)p->kind > QSH_KIND_APP_TO_PRODUCT || p->now < 0 || p->leeway < 0 ||
+    if ((unsigned)p->kind > QSH_KIND_LIFECYCLE || p->now < 0 || p->leeway < 0 ||
         p->leeway > 86400 ||
         (p->kind == QSH_KIND_INSTALL && (p->audience == NULL || p->client_key == NULL))) {
         return QSH_E_KIND_INVALID;

@@ -26,7 +26,7 @@ from release import CORPUS_VERSION  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
 KEYS = os.path.join(VECTORS, "keys")
-SCHEMA = "qsh_token_v1.schema.json"
+SCHEMA = "qsh_token_v2.schema.json"
 
 NOW = 1700000000
 ISS = "jira:7f3c9a10-tenant"
@@ -36,6 +36,12 @@ KID = "test-install-key"
 APP = "https://app.example.com/connect"
 CLIENT_KEY = "7f3c9a10-0e4b-4d45-9a1c-client-key"
 JIRA = "https://your-domain.atlassian.net"
+APP_KEY = "com.example.connect-app"  # the Jira app's key: never a tenant
+STAGING_KID = "staging-install-key"
+BB_CLIENT_KEY = "bitbucket-5e1d2c7a-client-key"
+BB_SECRET = "bitbucket-shared-secret-from-the-installed-body-42"
+BB_APP_KEY = "com.example.bitbucket-app"
+BB_APP_SECRET = "bitbucket-app-secret-for-calls-to-the-api-77"
 
 # Requests and their canonical requests, written from the rules (docs/RULES.md).
 PANEL = dict(method="GET", target="/connect/panel?issueKey=ABC-1&lic=active&xdm_e=https%3A%2F%2Fyour-domain.atlassian.net",
@@ -53,6 +59,14 @@ FILE_RAW_CANON = "GET&/files/My%20Report%20%282024%29.pdf&download=true"
 OUT = dict(method="GET", target="/wiki/rest/api/content?spaceKey=DEV&limit=25", baseUrl=JIRA + "/wiki", profile="server")
 OUT_CANON = "GET&/rest/api/content&limit=25&spaceKey=DEV"
 OUT_UNSTRIPPED = "GET&/wiki/rest/api/content&limit=25&spaceKey=DEV"
+ENABLED = dict(method="POST", target="/connect/enabled", baseUrl=APP, profile="product")
+ENABLED_CANON = "POST&/enabled&"
+BB_INSTALLED = dict(method="POST", target="/connect/installed", baseUrl=APP, profile="product")
+BB_UNINSTALLED = dict(method="POST", target="/connect/uninstalled", baseUrl=APP, profile="product")
+BB_UNINSTALLED_CANON = "POST&/uninstalled&"
+BB_API = dict(method="GET", target="/2.0/repositories/team/repo?pagelen=10", baseUrl="https://api.bitbucket.org",
+              profile="server")
+BB_API_CANON = "GET&/2.0/repositories/team/repo&pagelen=10"
 
 
 def qsh(canon):
@@ -136,11 +150,13 @@ def case(comment, flags, result, reason, token=None, kind="module", req=PANEL, c
     t["reason"] = reason
     # Whether the verdict relies on the signature being right: the test checks it with openssl.
     t["signatureValid"] = sig_checked if sig_checked is not None else (result == "valid" or reason in AFTER_SIGNATURE)
+    if result == "acceptable" and sig_checked is None:
+        t["signatureValid"] = True  # acceptable where Atlassian verifies it: the signature is right
     return t
 
 
 AFTER_SIGNATURE = {"EXP_MISSING", "EXP_TYPE", "EXP_EXPIRED", "IAT_MISSING", "IAT_TYPE", "IAT_IN_FUTURE", "NBF_TYPE",
-                   "NBF_NOT_YET", "EXP_BEFORE_IAT", "AUD_MISSING", "AUD_MISMATCH", "ISS_MISMATCH", "QSH_MISSING",
+                   "NBF_NOT_YET", "EXP_BEFORE_IAT", "AUD_MISSING", "AUD_MISMATCH", "ISS_MISMATCH", "SUB_MISMATCH", "QSH_MISSING",
                    "QSH_TYPE", "QSH_MISMATCH", "QSH_CONTEXT_NOT_ALLOWED", "REQUEST_INVALID"}
 
 
@@ -194,13 +210,15 @@ def carriage_cases():
     big = hs(claims(context={"pad": "x" * 6300}))
     return [
         case("no token at all", ["Carriage"], "invalid", "CARRIAGE_MISSING", None, carriage="none"),
-        case("a token in both header and query", ["Carriage"], "invalid", "CARRIAGE_AMBIGUOUS", hs(),
+        case("a token in both header and query", ["Carriage", "AtlassianQueryWins"], "acceptable", "CARRIAGE_AMBIGUOUS", hs(),
              authorization="JWT " + hs()),
         case("the jwt parameter twice", ["Carriage"], "invalid", "CARRIAGE_AMBIGUOUS", None, carriage="none",
              **{"target": PANEL["target"] + "&jwt=" + hs() + "&jwt=" + hs()}),
         case("Bearer scheme", ["Carriage"], "invalid", "CARRIAGE_SCHEME", None, authorization="Bearer " + hs()),
-        case("lower-case jwt scheme", ["Carriage"], "invalid", "CARRIAGE_SCHEME", None, authorization="jwt " + hs()),
-        case("two spaces after JWT", ["Carriage"], "invalid", "CARRIAGE_SCHEME", None, authorization="JWT  " + hs()),
+        case("lower-case jwt scheme", ["Carriage", "AtlassianSchemeCase"], "acceptable", "CARRIAGE_SCHEME", hs(),
+             carriage="none", authorization="jwt " + hs()),
+        case("two spaces after JWT", ["Carriage", "AtlassianTrimsHeader"], "acceptable", "CARRIAGE_SCHEME", hs(),
+             carriage="none", authorization="JWT  " + hs()),
         case("JWT with no token", ["Carriage"], "invalid", "CARRIAGE_SCHEME", None, authorization="JWT"),
         case("JWT and two tokens", ["Carriage"], "invalid", "CARRIAGE_SCHEME", None, authorization="JWT " + hs() + " " + hs()),
         case("a token over 8 KiB", ["Carriage", "TokenSize"], "invalid", "TOKEN_TOO_LARGE", big,
@@ -391,8 +409,9 @@ def time_cases():
     add = lambda comment, flags, result, reason, c, **kw: T.append(case(comment, flags, result, reason, hs(c), **kw))
     add("no exp", ["MissingExp"], "invalid", "EXP_MISSING", claims(exp=None))
     add("exp as a string", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=str(NOW + 120)))
-    add("exp with a fraction", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=NOW + 120.5))
-    add("exp as a real with no fraction", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=float(NOW + 120)))
+    add("exp with a fraction", ["NumericDate", "AtlassianTruncatesDates"], "acceptable", "EXP_TYPE", claims(exp=NOW + 120.5))
+    add("exp as a real with no fraction", ["NumericDate", "AtlassianTruncatesDates"], "acceptable", "EXP_TYPE",
+        claims(exp=float(NOW + 120)))
     add("exp negative", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=-1))
     add("exp true", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=True))
     add("exp null", ["NumericDate"], "invalid", "EXP_TYPE", claims(exp=None) | {"exp": None})
@@ -406,7 +425,7 @@ def time_cases():
     add("no iat", ["NumericDate"], "invalid", "IAT_MISSING", claims(iat=None))
     add("iat as a string", ["NumericDate"], "invalid", "IAT_TYPE", claims(iat=str(NOW)))
     add("iat negative", ["NumericDate"], "invalid", "IAT_TYPE", claims(iat=-5))
-    add("iat with a fraction", ["NumericDate"], "invalid", "IAT_TYPE", claims(iat=NOW - 0.5))
+    add("iat with a fraction", ["NumericDate", "AtlassianTruncatesDates"], "acceptable", "IAT_TYPE", claims(iat=NOW - 0.5))
     add("iat one second in the future", ["TimeBoundary"], "invalid", "IAT_IN_FUTURE", claims(iat=NOW + 1))
     add("iat one second in the future, leeway 1", ["TimeBoundary", "Leeway"], "valid", "OK", claims(iat=NOW + 1), leeway=1)
     add("iat equal to now", ["TimeBoundary"], "valid", "OK", claims(iat=NOW))
@@ -485,6 +504,114 @@ def context_cases():
     ]
 
 
+def since_2021_cases():
+    """What the products enforce since 2021 (docs/RULES.md, What the products enforce since 2021)."""
+    a2p = dict(kind="app-to-product", req=OUT, audience=CLIENT_KEY)
+    staging = "test-staging-rsa-private.pem"
+    inst = dict(kind="install", req=INSTALL, carriage="header")
+    return [
+        # The header is the only carrier of an app-to-product token.
+        case("app to product: the token in the jwt parameter", ["QueryCarrierRefused"], "invalid",
+             "CARRIAGE_QUERY_NOT_ALLOWED", hs(claims(OUT_CANON, aud=[CLIENT_KEY])), **a2p),
+        case("app to product: the same token in the header", ["QueryCarrierRefused", "PositiveControl"], "valid", "OK",
+             hs(claims(OUT_CANON, aud=[CLIENT_KEY])), carriage="header", **a2p),
+        case("module: the jwt parameter is still a carrier for product-to-app tokens", ["QueryCarrierRefused",
+             "PositiveControl"], "valid", "OK", hs()),
+        # Lifecycle callbacks and webhooks need a computed qsh (CVE-2021-26073's fix).
+        case("lifecycle: enabled callback with its qsh", ["LifecycleQsh", "PositiveControl"], "valid", "OK",
+             hs(claims(ENABLED_CANON)), kind="lifecycle", req=ENABLED, carriage="header"),
+        case("lifecycle: enabled callback without qsh", ["LifecycleQsh", "CVE-2021-26073"], "invalid", "QSH_MISSING",
+             hs(claims(ENABLED_CANON, qsh=None)), kind="lifecycle", req=ENABLED, carriage="header"),
+        case("lifecycle: enabled callback with context-qsh", ["LifecycleQsh", "CVE-2021-26073"], "invalid",
+             "QSH_CONTEXT_NOT_ALLOWED", hs(claims(qsh="context-qsh")), kind="lifecycle", req=ENABLED, carriage="header"),
+        case("lifecycle: the qsh of another callback", ["LifecycleQsh"], "invalid", "QSH_MISMATCH",
+             hs(claims(INSTALL_CANON)), kind="lifecycle", req=ENABLED, carriage="header"),
+        case("install: signed install without qsh", ["LifecycleQsh", "CVE-2021-26073"], "invalid", "QSH_MISSING",
+             rs(install_claims(qsh=None)), **inst),
+        case("webhook: no qsh", ["LifecycleQsh", "CVE-2021-26073"], "invalid", "QSH_MISSING",
+             hs(claims(HOOK_CANON, qsh=None)), kind="webhook", req=HOOK, carriage="header"),
+        case("context: a session token without any qsh", ["SessionTokenWithoutQsh"], "invalid", "QSH_MISSING",
+             hs(claims(qsh=None)), kind="context", req=CTX, carriage="header"),
+        case("context: a session token without qsh, in the query", ["SessionTokenWithoutQsh"], "invalid", "QSH_MISSING",
+             hs(claims(qsh=None)), kind="context", req=CTX),
+        # The tenant is iss, never aud[0].
+        case("aud[0] names the tenant, iss unknown, signed with the tenant's secret", ["TenantFromAud"], "invalid",
+             "ISS_UNKNOWN", hs(claims(iss="jira:unknown-tenant", aud=[ISS])), sig_checked=False),
+        case("aud[0] names the tenant, iss is the app key", ["TenantFromAud"], "invalid", "ISS_UNKNOWN",
+             hs(claims(iss=APP_KEY, aud=[ISS])), carriage="header", sig_checked=False),
+        case("aud[0] names no tenant, iss the tenant: the secret of iss verifies", ["TenantFromAud", "PositiveControl"],
+             "valid", "OK", hs(claims(aud=["jira:unknown-tenant", ISS]))),
+        # The header format of one Python client.
+        case("Authorization: JWT token=<jwt>", ["AuthParamHeader"], "invalid", "CARRIAGE_SCHEME", None,
+             authorization="JWT token=" + hs()),
+        case("Authorization: JWT jwt=<jwt>", ["AuthParamHeader"], "invalid", "CARRIAGE_SCHEME", None,
+             authorization="JWT jwt=" + hs()),
+        # What Atlassian's Java verifier accepts and the strict verifier refuses.
+        case("upper- and lower-case Jwt scheme", ["Carriage", "AtlassianSchemeCase"], "acceptable", "CARRIAGE_SCHEME", hs(),
+             carriage="none", authorization="Jwt " + hs()),
+        case("a blank before the scheme", ["Carriage", "AtlassianTrimsHeader"], "acceptable", "CARRIAGE_SCHEME", hs(),
+             carriage="none", authorization=" JWT " + hs()),
+        case("a blank after the token", ["Carriage", "AtlassianTrimsHeader"], "acceptable", "CARRIAGE_SCHEME", hs(),
+             carriage="none", authorization="JWT " + hs() + " "),
+        case("a forged header token beside a valid query token: the query wins there", ["Carriage", "AtlassianQueryWins"],
+             "acceptable", "CARRIAGE_AMBIGUOUS", hs(), authorization="JWT " + hs(key=OTHER_SECRET), sig_checked=True),
+        case("a forged query token beside a valid header token: the query wins, and fails", ["Carriage",
+             "AtlassianQueryWins"], "invalid", "CARRIAGE_AMBIGUOUS", hs(key=OTHER_SECRET), authorization="JWT " + hs()),
+        case("nbf with a fraction", ["NumericDate", "AtlassianTruncatesDates"], "acceptable", "NBF_TYPE",
+             hs(claims(nbf=NOW - 0.25))),
+        case("exp with a fraction that truncates to now has expired", ["NumericDate"], "invalid", "EXP_TYPE",
+             hs(claims(exp=NOW + 0.5))),
+        # Signed install: aud as a string or a one-element array.
+        case("install: aud as a one-element array", ["SignedInstall", "Audience", "PositiveControl"], "valid", "OK",
+             rs(install_claims(aud=[APP])), **inst),
+        case("install: aud as a one-element array of another app", ["SignedInstall", "Audience"], "invalid",
+             "AUD_MISMATCH", rs(install_claims(aud=["https://evil.example/connect"])), **inst),
+        # Key environments: the verifier trusts the set it was given (here production), never one the token picks.
+        case("install: signed with the staging key under the production kid", ["KeyEnvironment"], "invalid",
+             "SIG_INVALID", rs(key=staging), **inst),
+        case("install: signed with the staging key under its own kid", ["KeyEnvironment"], "invalid", "KEY_UNKNOWN",
+             rs(h={"alg": "RS256", "kid": STAGING_KID}, key=staging), **inst),
+        case("install: staging key, jku naming the staging key server", ["KeyEnvironment", "UntrustedHeaderKey"],
+             "invalid", "KEY_UNKNOWN",
+             rs(h={"alg": "RS256", "kid": STAGING_KID,
+                   "jku": "https://cs-migrations--cdn.us-east-1.staging.public.atl-paas.net/"}, key=staging), **inst),
+        case("install: staging key, claims saying the install comes from staging", ["KeyEnvironment"], "invalid",
+             "SIG_INVALID", rs(install_claims(aud=APP, env="staging",
+                                              baseUrl="https://your-domain.jira-dev.com"), key=staging), **inst),
+        # Bitbucket: HS256 lifecycle callbacks signed with the shared secret, sub = clientKey towards the product.
+        case("Bitbucket: installed callback, HS256 with the shared secret", ["Bitbucket", "PositiveControl"], "valid", "OK",
+             hs(claims(INSTALL_CANON, iss=BB_CLIENT_KEY), key=BB_SECRET), kind="lifecycle", req=BB_INSTALLED,
+             carriage="header", clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: uninstalled callback", ["Bitbucket", "PositiveControl"], "valid", "OK",
+             hs(claims(BB_UNINSTALLED_CANON, iss=BB_CLIENT_KEY), key=BB_SECRET), kind="lifecycle", req=BB_UNINSTALLED,
+             carriage="header", clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: installed callback whose iss is not the body's clientKey", ["Bitbucket"], "invalid",
+             "ISS_MISMATCH", hs(claims(INSTALL_CANON)), kind="lifecycle", req=BB_INSTALLED, carriage="header",
+             clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: installed callback without qsh", ["Bitbucket", "LifecycleQsh"], "invalid", "QSH_MISSING",
+             hs(claims(INSTALL_CANON, iss=BB_CLIENT_KEY, qsh=None), key=BB_SECRET), kind="lifecycle", req=BB_INSTALLED,
+             carriage="header", clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: installed callback RS256, as a signed install would be", ["Bitbucket"], "invalid",
+             "ALG_NOT_ALLOWED", rs(install_claims(iss=BB_CLIENT_KEY)), kind="lifecycle", req=BB_INSTALLED,
+             carriage="header", clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: installed callback signed with another secret", ["Bitbucket"], "invalid", "SIG_INVALID",
+             hs(claims(INSTALL_CANON, iss=BB_CLIENT_KEY), key=OTHER_SECRET), kind="lifecycle", req=BB_INSTALLED,
+             carriage="header", clientKey=BB_CLIENT_KEY),
+        case("Bitbucket: app to product with sub = clientKey", ["Bitbucket", "PositiveControl"], "valid", "OK",
+             hs(claims(BB_API_CANON, iss=BB_APP_KEY, sub=BB_CLIENT_KEY), key=BB_APP_SECRET), kind="app-to-product",
+             req=BB_API, carriage="header", subject=BB_CLIENT_KEY),
+        case("Bitbucket: app to product without sub", ["Bitbucket"], "invalid", "SUB_MISMATCH",
+             hs(claims(BB_API_CANON, iss=BB_APP_KEY), key=BB_APP_SECRET), kind="app-to-product", req=BB_API,
+             carriage="header", subject=BB_CLIENT_KEY),
+        case("Bitbucket: app to product with another client's sub", ["Bitbucket"], "invalid", "SUB_MISMATCH",
+             hs(claims(BB_API_CANON, iss=BB_APP_KEY, sub="bitbucket-other-client"), key=BB_APP_SECRET),
+             kind="app-to-product", req=BB_API, carriage="header", subject=BB_CLIENT_KEY),
+        case("Bitbucket: app to product in the query", ["Bitbucket", "QueryCarrierRefused"], "invalid",
+             "CARRIAGE_QUERY_NOT_ALLOWED", hs(claims(BB_API_CANON, iss=BB_APP_KEY, sub=BB_CLIENT_KEY), key=BB_APP_SECRET),
+             kind="app-to-product", req=BB_API, subject=BB_CLIENT_KEY),
+    ]
+
+
 NOTES = {
     "PositiveControl": ("BASIC", "A token that must verify: a verifier rejecting it is broken, not strict."),
     "Carriage": ("EDGE_CASE", "How the token travels: Authorization: JWT <token>, exactly, or one jwt query parameter; both, or two parameters, are ambiguous."),
@@ -519,6 +646,17 @@ NOTES = {
     "ContextQsh": ("EDGE_CASE", "context-qsh is taken only where context tokens are meant to go."),
     "CVE-2021-26073": ("KNOWN_MISTAKE", "atlassian-connect-express accepted context-qsh tokens on every endpoint (CVE-2021-26073)."),
     "CVE-2021-26074": ("KNOWN_MISTAKE", "Connect Spring Boot accepted context-qsh tokens on lifecycle callbacks (CVE-2021-26074, CVE-2021-26077)."),
+    "QueryCarrierRefused": ("DOCUMENTED", "Since 2022-02-01 Jira and Confluence answer 401 to an app-to-product JWT in the query string: the Authorization header is its only carrier."),
+    "LifecycleQsh": ("DOCUMENTED", "Lifecycle callbacks (installed, uninstalled, enabled, disabled) and webhooks carry a computed qsh: none, or context-qsh, is refused."),
+    "SessionTokenWithoutQsh": ("KNOWN_MISTAKE", "A token with no qsh at all (an old context JWT, or a framework's session token) taken on a context endpoint: it needs the context-qsh literal."),
+    "TenantFromAud": ("KNOWN_MISTAKE", "The tenant (and its secret) picked from aud[0] instead of iss: a token of an unknown issuer verifies with another tenant's secret."),
+    "AuthParamHeader": ("KNOWN_MISTAKE", "Authorization: JWT token=<jwt>, the format one Python client sent by default: not the Connect format."),
+    "AtlassianSchemeCase": ("DOCUMENTED", "Atlassian's Java verifier matches the JWT scheme case-insensitively; the strict verifier does not (acceptable)."),
+    "AtlassianTrimsHeader": ("DOCUMENTED", "Atlassian's Java verifier trims blanks around the header value and the token; the strict verifier does not (acceptable)."),
+    "AtlassianQueryWins": ("DOCUMENTED", "Atlassian's Java verifier reads the jwt query parameter first and ignores the header then; the strict verifier calls two carriers ambiguous (acceptable when the query token is valid)."),
+    "AtlassianTruncatesDates": ("DOCUMENTED", "Atlassian's Java verifier reads NumericDates through a library that truncates fractions; the strict verifier takes integers only (acceptable when the truncated date passes)."),
+    "KeyEnvironment": ("KNOWN_MISTAKE", "The install key server (production, staging, FedRAMP) is chosen from the unverified request or claims: the verifier must use the one key set it was configured with."),
+    "Bitbucket": ("DOCUMENTED", "Bitbucket Connect: install and uninstall callbacks are HS256 with the shared secret of the body (no signed install); its app-to-product tokens carry sub = clientKey."),
 }
 LINKS = {
     "CVE-2021-26073": ["https://nvd.nist.gov/vuln/detail/CVE-2021-26073"],
@@ -527,6 +665,16 @@ LINKS = {
     "AlgorithmConfusion": ["https://www.rfc-editor.org/rfc/rfc8725#section-2.1"],
     "DuplicateMember": ["https://www.rfc-editor.org/rfc/rfc7515#section-5.2"],
     "Crit": ["https://www.rfc-editor.org/rfc/rfc7515#section-4.1.11"],
+    "QueryCarrierRefused": ["docs/RULES.md#what-the-products-enforce-since-2021"],
+    "LifecycleQsh": ["https://nvd.nist.gov/vuln/detail/CVE-2021-26073", "docs/RULES.md#what-the-products-enforce-since-2021"],
+    "SessionTokenWithoutQsh": ["docs/RULES.md#what-the-products-enforce-since-2021"],
+    "TenantFromAud": ["docs/RULES.md#what-the-products-enforce-since-2021"],
+    "AtlassianSchemeCase": ["docs/RULES.md#what-atlassians-own-verifier-accepts"],
+    "AtlassianTrimsHeader": ["docs/RULES.md#what-atlassians-own-verifier-accepts"],
+    "AtlassianQueryWins": ["docs/RULES.md#what-atlassians-own-verifier-accepts"],
+    "AtlassianTruncatesDates": ["docs/RULES.md#what-atlassians-own-verifier-accepts"],
+    "KeyEnvironment": ["docs/RULES.md#what-the-products-enforce-since-2021"],
+    "Bitbucket": ["docs/RULES.md#what-the-products-enforce-since-2021"],
 }
 
 FILES = [
@@ -538,6 +686,9 @@ FILES = [
      lambda: signature_cases() + time_cases() + aud_cases()),
     ("token_qsh.json", "The qsh claim and context-qsh on each kind of endpoint.",
      lambda: qsh_cases() + context_cases()),
+    ("token_products_2021.json", "What the products enforce since 2021: carriers, lifecycle qsh, tenant from iss, "
+     "what Atlassian's own verifier accepts, key environments and Bitbucket.",
+     lambda: since_2021_cases()),
 ]
 
 
@@ -556,7 +707,7 @@ def build(description, tests):
         "numberOfTests": len(out),
         "header": [description, "Generated by vectors/tools/gen_tokens.py; see vectors/README.md."],
         "notes": {f: {"bugType": NOTES[f][0], "description": NOTES[f][1], "links": LINKS.get(f, [])} for f in used},
-        "secrets": {ISS: SECRET},
+        "secrets": {ISS: SECRET, BB_CLIENT_KEY: BB_SECRET, BB_APP_KEY: BB_APP_SECRET},
         "publicKeys": keys,
         "testGroups": [{"type": "JwtVerify", "tests": out}],
     }

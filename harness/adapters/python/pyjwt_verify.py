@@ -51,6 +51,8 @@ def carried_token(req):
         return auth[4:]
     if len(params) != 1:
         raise ValueError("CARRIAGE_MISSING" if not params else "CARRIAGE_AMBIGUOUS")
+    if req["kind"] == "app-to-product":  # the products answer 401 to ?jwt= since 2022-02-01
+        raise ValueError("CARRIAGE_QUERY_NOT_ALLOWED")
     return params[0]
 
 
@@ -79,8 +81,10 @@ def verify(req):
             raise ValueError("ISS_UNKNOWN")
     claims = jwt.decode(token, key, algorithms=["RS256" if install else "HS256"], audience=req.get("audience"),
                         leeway=req["leeway"], options={"require": ["exp", "iat"]})
-    if install and claims.get("iss") != req.get("clientKey"):
+    if (install or "clientKey" in req) and claims.get("iss") != req.get("clientKey"):
         raise ValueError("ISS_MISMATCH")
+    if "subject" in req and claims.get("sub") != req["subject"]:  # PyJWT 2.6 has no subject check
+        raise ValueError("SUB_MISMATCH")
     q = claims.get("qsh")
     if q == "context-qsh":
         if req["kind"] != "context":

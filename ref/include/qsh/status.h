@@ -152,7 +152,12 @@ extern "C" {
     X(QSH_E_QSH_CONTEXT_NOT_ALLOWED, 133,                                                          \
       "context-qsh on an endpoint that does not take context tokens")                              \
     /* the request cannot be canonicalized to check qsh */                                         \
-    X(QSH_E_REQUEST_INVALID, 134, "the request cannot be canonicalized to check qsh")
+    X(QSH_E_REQUEST_INVALID, 134, "the request cannot be canonicalized to check qsh")              \
+    /* app to product: the products answer 401 to ?jwt= since 2022-02-01 */                        \
+    X(QSH_E_CARRIAGE_QUERY_NOT_ALLOWED, 135,                                                       \
+      "this kind of token travels only in the Authorization header, never in the query")           \
+    /* Bitbucket app to product: sub is not the expected clientKey */                              \
+    X(QSH_E_SUB_MISMATCH, 136, "sub is missing or not the expected clientKey")
 
 typedef enum qsh_status {
 #define QSH_STATUS_ENUM_ENTRY(name, value, message) name = value,

@@ -5,8 +5,9 @@
  * is the verdict, one distinct qsh_status per rule (its reason code is qsh_reason_code()):
  *
  *  1. carriage   an Authorization header value "JWT <token>" (scheme case-sensitive, one
- *                space) or one jwt query parameter; both, or the parameter twice, is ambiguous;
- *                at most QSH_MAX_TOKEN_LEN bytes.
+ *                space, no '=': "JWT token=<jwt>" is not the format) or one jwt query
+ *                parameter; both, or the parameter twice, is ambiguous; the query is refused
+ *                for QSH_KIND_APP_TO_PRODUCT; at most QSH_MAX_TOKEN_LEN bytes.
  *  2. form       three '.'-separated segments of unpadded base64url, zero unused bits.
  *  3. JSON       header and claims are UTF-8 JSON objects (jansson), no duplicate names, no
  *                NUL, at most QSH_MAX_JSON_DEPTH deep; escaped names count after unescaping.
@@ -19,9 +20,15 @@
  *  6. claims     exp and iat non-negative integers with now < exp + leeway, iat <= now +
  *                leeway and exp > iat; nbf likewise when present; aud, when expected (always
  *                for installs), a string or array holding it exactly; install: iss equal to the
- *                body's clientKey.
+ *                body's clientKey (QSH_KIND_LIFECYCLE: when one is given); sub, when a
+ *                subject is expected (Bitbucket's app-to-product tokens), equal to it.
  *  7. qsh        "context-qsh" only for QSH_KIND_CONTEXT (which also takes a real hash);
- *                otherwise 64 lowercase hex digits equal to the qsh of the request. */
+ *                otherwise 64 lowercase hex digits equal to the qsh of the request. A token
+ *                without qsh is refused on every kind, the context kind included.
+ *
+ * The tenant is the iss and only the iss: aud never chooses the secret. The keys are those the
+ * lookup was given (one key environment: production, staging or FedRAMP); nothing in the token
+ * selects another set. */
 #ifndef QSH_TOKEN_H
 #define QSH_TOKEN_H
 
@@ -37,11 +44,13 @@ extern "C" {
 #pragma GCC visibility push(default)
 
 typedef enum qsh_token_kind {
-    QSH_KIND_MODULE = 0,        /* an iframe URL signed by the product: HS256 */
-    QSH_KIND_WEBHOOK = 1,       /* a webhook from the product: HS256 */
-    QSH_KIND_CONTEXT = 2,       /* an endpoint for AP.context.getToken() tokens: HS256 */
-    QSH_KIND_INSTALL = 3,       /* signed install or uninstall callback: RS256 */
-    QSH_KIND_APP_TO_PRODUCT = 4 /* an app calling the product: HS256 */
+    QSH_KIND_MODULE = 0,         /* an iframe URL signed by the product: HS256 */
+    QSH_KIND_WEBHOOK = 1,        /* a webhook from the product: HS256 */
+    QSH_KIND_CONTEXT = 2,        /* an endpoint for AP.context.getToken() tokens: HS256 */
+    QSH_KIND_INSTALL = 3,        /* signed install or uninstall callback: RS256 */
+    QSH_KIND_APP_TO_PRODUCT = 4, /* an app calling the product: HS256, header only */
+    QSH_KIND_LIFECYCLE = 5       /* an HS256 lifecycle callback: enabled and disabled, and
+                                    Bitbucket's installed and uninstalled (no signed install) */
 } qsh_token_kind;
 
 /* Finds a key: for HS256 the shared secret of the tenant named by iss (kid may be empty); for
@@ -62,8 +71,10 @@ typedef struct qsh_verify_params {
     void *lookup_ud;
     const char *audience; /* expected aud, or NULL; required for installs (the app's baseUrl) */
     size_t audience_len;
-    const char *client_key; /* install: the clientKey of the body */
+    const char *client_key; /* install: the clientKey of the body; lifecycle: optional */
     size_t client_key_len;
+    const char *subject; /* expected sub, or NULL (Bitbucket app to product: the clientKey) */
+    size_t subject_len;
 } qsh_verify_params;
 
 /* Verifies the token a request carries. QSH_OK when it is valid. */
