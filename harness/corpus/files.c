@@ -95,6 +95,12 @@ static int cmp_str(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The corpus folder is also an npm package (vectors/tools/npm_package.py): its manifest and
+ * index are JSON beside the vector files, not vector files. */
+static int is_npm_manifest(const char *name) {
+    return strcmp(name, "package.json") == 0 || strcmp(name, "index.json") == 0;
+}
+
 static int expand_dir(const char *dir, qc_files *out, char *err, size_t errcap) {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -105,7 +111,8 @@ static int expand_dir(const char *dir, qc_files *out, char *err, size_t errcap) 
     }
     while ((e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
-        if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 && e->d_name[0] != '.') {
+        if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 && e->d_name[0] != '.' &&
+            !is_npm_manifest(e->d_name)) {
             size_t len = strlen(dir) + n + 2;
             char *p = malloc(len);
             if (p == NULL || (snprintf(p, len, "%s/%s", dir, e->d_name), push(out, p) != 0)) {

@@ -12,7 +12,8 @@ const char *qc_default_vectors_dir(void);
  * when a file cannot be read, has none, or differs from the others. */
 int qc_corpus_version(const char *dir, char *out, size_t cap, char *err, size_t errcap);
 
-/* A list of vector files: each FILE as given, each DIR as its *.json files, sorted. */
+/* A list of vector files: each FILE as given, each DIR as its *.json files but an npm
+ * package.json and index.json, sorted. */
 typedef struct qc_files {
     char **paths;
     size_t count;

@@ -7,7 +7,7 @@ scratch() { # name
     SCRATCH="$BUILD/install-tests/$1"
     rm -rf "$SCRATCH"
     mkdir -p "$SCRATCH"
-    trap 'rm -rf "$SCRATCH"' EXIT
+    [ -n "${KEEP_SCRATCH:-}" ] || trap 'rm -rf "$SCRATCH"' EXIT
     trap 'exit 1' INT TERM HUP
 }
 
