@@ -1,7 +1,7 @@
 # The install and packaging tests (label install): each works in a scratch folder under
 # install-tests/ of the build dir and removes it. packaging/README.md lists what each covers.
 set(PKG_TESTS ${CMAKE_CURRENT_LIST_DIR})
-foreach(t tree pkgconfig cmake_package deb python_loader npm)
+foreach(t tree pkgconfig cmake_package deb python_loader npm action)
   add_test(NAME install_${t} COMMAND sh ${PKG_TESTS}/test_${t}.sh ${PROJECT_BINARY_DIR}
                                      ${PROJECT_SOURCE_DIR})
   set_tests_properties(install_${t} PROPERTIES LABELS install TIMEOUT 300)
