@@ -13,6 +13,7 @@ typedef struct parsed {
     double secs;
     long long count;
     unsigned long long seed;
+    cli_list list;
     const char *pos[3];
     cli_impl_choice impl;
     cli_spec spec;
@@ -29,7 +30,7 @@ static int parse(parsed *p, const char *const *args) {
     argv[argc] = NULL;
     memset(p, 0, sizeof *p);
     qc_exec_options_default(&p->impl.exec_opt);
-    static cli_option opts[9];
+    static cli_option opts[10];
     const cli_option table[] = {
         CLI_IMPL_OPTIONS(&p->impl),
         {"name", CLI_STRING, &p->name, 0, 0, NULL},
@@ -37,6 +38,7 @@ static int parse(parsed *p, const char *const *args) {
         {"secs", CLI_SECONDS, &p->secs, 0, 100, "seconds"},
         {"count", CLI_INTEGER, &p->count, -5, 10, "a count"},
         {"seed", CLI_U64, &p->seed, 0, 0, "a seed"},
+        {"item", CLI_LIST, &p->list, 0, 0, "at most 32 items"},
     };
     memcpy(opts, table, sizeof table);
     p->spec = (cli_spec){"usage: cmd\n", opts, sizeof table / sizeof table[0], p->pos, 3, 0};
@@ -99,5 +101,26 @@ int main(void) {
         CHECK(parse(&p, ARGS("--seed", bad_seed[i])) == CLI_BAD);
     }
     CHECK(parse(&p, ARGS("--seed", "0")) == CLI_PARSED && p.seed == 0);
+    /* A list option may be given again and again, in order, up to CLI_LIST_MAX values. */
+    CHECK(parse(&p, ARGS("--item", "a", "--name", "n", "--item=b", "--item", "")) == CLI_PARSED);
+    CHECK(p.list.count == 3 && strcmp(p.list.items[0], "a") == 0 &&
+          strcmp(p.list.items[1], "b") == 0 && strcmp(p.list.items[2], "") == 0);
+    CHECK(parse(&p, ARGS("--item")) == CLI_BAD);
+    CHECK(parse(&p, ARGS("x")) == CLI_PARSED && p.list.count == 0);
+    char *many[2 + 2 * (CLI_LIST_MAX + 1)];
+    int argc = 0;
+    many[argc++] = "cmd";
+    for (int i = 0; i <= CLI_LIST_MAX; i++) {
+        many[argc++] = "--item";
+        many[argc++] = "v";
+    }
+    many[argc] = NULL;
+    cli_list list;
+    memset(&list, 0, sizeof list);
+    const cli_option list_only[] = {{"item", CLI_LIST, &list, 0, 0, "at most 32 items"}};
+    cli_spec spec = {"usage: cmd\n", list_only, 1, NULL, 0, 0};
+    CHECK(cli_parse(argc - 2, many, &spec) == CLI_PARSED && list.count == CLI_LIST_MAX);
+    memset(&list, 0, sizeof list);
+    CHECK(cli_parse(argc, many, &spec) == CLI_BAD && list.count == CLI_LIST_MAX);
     return check_finish();
 }

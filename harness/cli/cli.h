@@ -25,6 +25,7 @@ int cmd_diagnose(int argc, char **argv);
 int cmd_fuzz_diff(int argc, char **argv);
 int cmd_mistakes(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_probe(int argc, char **argv); /* built with libcurl only (QSHCHECK_HAVE_PROBE) */
 /* built with libmicrohttpd only (QSHCHECK_HAVE_MOCK_PRODUCT) */
 int cmd_mock_product(int argc, char **argv);
 

@@ -25,6 +25,7 @@ static const char usage[] =
     "  mistakes   list the known mistakes of real implementations\n"
     "  serve      answer the line protocol as a library making given mistakes\n"
     "  plugin-host  serve a C plugin over the line protocol (started by run --plugin)\n"
+    "  probe      send a running app valid requests and attacks; report what it accepts\n"
     "  mock-product  play Jira or Confluence over HTTP for an app's outgoing calls\n"
     "\n"
     "`qshcheck COMMAND --help` describes each command; `qshcheck --version` prints the\n"
@@ -72,6 +73,9 @@ static const struct {
     {"mistakes", cmd_mistakes},
     {"serve", cmd_serve},
     {"plugin-host", cmd_plugin_host},
+#ifdef QSHCHECK_HAVE_PROBE
+    {"probe", cmd_probe},
+#endif
 #ifdef QSHCHECK_HAVE_MOCK_PRODUCT
     {"mock-product", cmd_mock_product},
 #endif

@@ -56,6 +56,14 @@ static int store(const cli_option *o, const char *v) {
         *(unsigned long long *)o->dest = x;
         return 0;
     }
+    case CLI_LIST: {
+        cli_list *l = o->dest;
+        if (l->count == CLI_LIST_MAX) {
+            return -1;
+        }
+        l->items[l->count++] = v;
+        return 0;
+    }
     case CLI_FLAG:
         break;
     }
@@ -75,7 +83,7 @@ static int option(int argc, char **argv, int *i, cli_spec *spec, unsigned char *
         return BAD(spec, "unknown option --%.*s", (int)n, a);
     }
     size_t k = (size_t)(o - spec->opts);
-    if (seen[k]) {
+    if (seen[k] && o->kind != CLI_LIST) {
         return BAD(spec, "option --%s is given twice", o->name);
     }
     seen[k] = 1;

@@ -13,8 +13,17 @@ typedef enum cli_kind {
     CLI_STRING,  /* *(const char **)dest = the value */
     CLI_SECONDS, /* a decimal number with 0 < value <= max: *(double *)dest */
     CLI_INTEGER, /* a whole number with min <= value <= max: *(long long *)dest */
-    CLI_U64      /* a whole number from 0 to 2^64 - 1: *(unsigned long long *)dest */
+    CLI_U64,     /* a whole number from 0 to 2^64 - 1: *(unsigned long long *)dest */
+    CLI_LIST     /* a value, the option given up to CLI_LIST_MAX times: appended to a cli_list */
 } cli_kind;
+
+enum { CLI_LIST_MAX = 32 };
+
+/* The values of a CLI_LIST option, in the order given. */
+typedef struct cli_list {
+    const char *items[CLI_LIST_MAX];
+    size_t count;
+} cli_list;
 
 typedef struct cli_option {
     const char *name; /* without the leading "--" */
@@ -41,8 +50,8 @@ enum {
 };
 
 /* Reads argv[1..argc) against spec. An option is "--name VALUE" or "--name=VALUE" (a flag takes
- * no value); each may be given once. Any other argument starting with '-' is an unknown option,
- * until "--", after which everything is positional. */
+ * no value); each may be given once, a CLI_LIST one up to CLI_LIST_MAX times. Any other argument
+ * starting with '-' is an unknown option, until "--", after which everything is positional. */
 int cli_parse(int argc, char **argv, cli_spec *spec);
 
 /* The exit status for a result of cli_parse other than CLI_PARSED. */
