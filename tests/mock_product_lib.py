@@ -37,11 +37,13 @@ class MockProduct:
     """`qshcheck mock-product` on 127.0.0.1, any free port; a context manager that stops it
     (SIGTERM, then SIGKILL after a bounded wait) however the block ends."""
 
-    def __init__(self, binary, base_path, app_key, secret, log, *extra):
+    def __init__(self, binary, base_path, app_key, secret, log, *extra, env=None):
         self.binary, self.app_key, self.secret, self.log = binary, app_key, secret, log
         self.base_path = base_path
         self.extra = list(extra)
+        self.env = env
         self.proc = None
+        self.returncode, self.stderr = None, ""
 
     def __enter__(self):
         # The base URL's origin does not matter to the server profile: only its path.
@@ -50,7 +52,7 @@ class MockProduct:
             [self.binary, "mock-product", "--listen", "127.0.0.1:0", "--base-url",
              self.base_url, "--app-key", self.app_key, "--secret", self.secret, "--log",
              self.log, *self.extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
         ready, _, _ = select.select([self.proc.stdout], [], [], 10)
         line = self.proc.stdout.readline() if ready else ""
         if not line.startswith("listening on http://"):
@@ -70,9 +72,15 @@ class MockProduct:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         if self.proc is not None:
+            self.returncode = self.proc.returncode
+            self.stderr = self.proc.stderr.read()
             self.proc.stdout.close()
             self.proc.stderr.close()
         return False
+
+    def stopped_cleanly(self):
+        """Exit 0 on SIGTERM and nothing on stderr (a sanitizer's report would be there)."""
+        return self.returncode == 0 and self.stderr == ""
 
     def url(self, target):
         return "http://%s%s" % (self.addr, target)

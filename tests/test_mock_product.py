@@ -331,6 +331,8 @@ def main():
             log_before_answer(mp)
             calls_json(mp)
             dashboard(mp, tmp)
+        check(mp.stopped_cleanly(), "the server stops cleanly (exit %s, stderr %r)"
+              % (mp.returncode, mp.stderr[-500:]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()

@@ -164,7 +164,12 @@ static enum MHD_Result serve_call(server *s, struct MHD_Connection *c, const cha
     if (ctx == NULL) {
         return respond_text(c, 500, "out of memory\n");
     }
-    int64_t now = (int64_t)time(NULL);
+    /* Not time(): glibc reads it from a coarse clock that lags the real one by up to a tick,
+     * so a token signed in the same instant by a client reading the real clock would have its
+     * iat one second in the future near a second's boundary. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec;
     qc_http_verdict v;
     qc_http_verify(ctx, &s->o->product, &call, now, &v);
     char *line = qc_call_json_line(qc_calls_next_id(&s->calls), now, &call, &v);
@@ -319,13 +324,15 @@ int qc_server_run(const qc_server_options *o) {
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    /* Strict about the protocol, as libmicrohttpd advises for testing clients: an HTTP/1.1
+     * request without Host, or a space in the target, is answered 400. */
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, &s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, o->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        o->max_head, MHD_OPTION_END);
+        o->max_head, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "qshcheck: libmicrohttpd could not start on %s\n", shown);
         close(fd);
