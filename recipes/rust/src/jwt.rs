@@ -4,6 +4,9 @@
 
 use crate::qsh::{self, Request};
 use hmac::{Hmac, Mac};
+use openssl::hash::MessageDigest;
+use openssl::pkey::{Id, PKey};
+use openssl::sign::Verifier;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{json, Map, Value};
 use sha2::Sha256;
@@ -33,6 +36,9 @@ pub struct Expect<'a> {
     pub audience: Option<&'a str>,
     /// The tenants' shared secrets by `iss` (their clientKey; the app key for app-to-product).
     pub secrets: &'a HashMap<String, String>,
+    /// Install: Atlassian's RS256 public keys (PEM) by `kid`, and the clientKey of the body.
+    pub public_keys: &'a HashMap<String, String>,
+    pub client_key: Option<&'a str>,
 }
 
 /// Why a token is refused; `status` is the strict verifier's reason code.
@@ -83,16 +89,12 @@ pub fn sign(
 }
 
 /// Verifies the token of a product-to-app request (the header's value, or the `jwt` query
-/// parameter) and returns its claims. Signed installs (RS256) need an RSA verifier, which
-/// neither Rust's standard library nor these crates have: `UNSUPPORTED`, never a pass.
+/// parameter) and returns its claims. Signed installs are RS256, with OpenSSL's verifier.
 pub fn verify(
     authorization: Option<&str>,
     req: &Request,
     expect: &Expect,
 ) -> Result<Map<String, Value>, Reject> {
-    if expect.kind == Kind::Install {
-        return reject("UNSUPPORTED", "RS256 signed installs need an RSA verifier");
-    }
     let token = carried_token(authorization, req.target)?;
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
@@ -102,41 +104,41 @@ pub fn verify(
         (unbase64(parts[0])?, unbase64(parts[1])?, unbase64(parts[2])?);
     let (header, claims) = (json_object(&header)?, json_object(&claims)?);
 
-    if header.get("alg") != Some(&json!("HS256")) {
-        return reject("ALG_NOT_ALLOWED", "only HS256 is taken here");
+    let install = expect.kind == Kind::Install;
+    let alg = if install { "RS256" } else { "HS256" };
+    if header.get("alg") != Some(&json!(alg)) {
+        return reject("ALG_NOT_ALLOWED", format!("only {alg} is taken here"));
     }
     if header.contains_key("crit") {
         return reject("CRIT_UNSUPPORTED", "no crit extension is understood");
     }
-    // jku, jwk, x5u and x5c are never read; a kid is checked before anything looks it up.
-    if let Some(kid) = header.get("kid") {
-        let ok = kid.as_str().map_or(false, |k| {
+    // jku, jwk, x5u and x5c are never read; a kid is checked before anything looks it up,
+    // and ".." never reaches a key store as a path.
+    let kid = header.get("kid");
+    if install || kid.is_some() {
+        let ok = kid.and_then(Value::as_str).map_or(false, |k| {
             (1..=128).contains(&k.len())
                 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+                && !k.contains("..")
         });
         if !ok {
             return reject("KID_INVALID", "kid is not 1 to 128 of A-Z a-z 0-9 . _ -");
         }
     }
 
-    let iss = claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .ok_or(Reject { status: "ISS_MISSING", message: "iss must be a string".into() })?;
-    let secret = expect
-        .secrets
-        .get(iss)
-        .ok_or(Reject { status: "ISS_UNKNOWN", message: format!("no tenant {iss:?}") })?;
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any size");
-    mac.update(&token.as_bytes()[..parts[0].len() + 1 + parts[1].len()]);
-    if mac.verify_slice(&signature).is_err() {
-        // verify_slice compares in constant time
-        return reject("SIG_INVALID", "the HS256 signature does not match");
+    let signed = &token.as_bytes()[..parts[0].len() + 1 + parts[1].len()];
+    if install {
+        let kid = kid.and_then(Value::as_str).unwrap_or("");
+        check_rs256(signed, &signature, expect.public_keys.get(kid))?;
+    } else {
+        check_hs256(signed, &signature, &claims, expect.secrets)?;
     }
 
     check_times(&claims, expect)?;
-    if let Some(audience) = expect.audience {
+    // A signed install must name the app (its baseUrl) in aud; elsewhere aud is checked when
+    // the endpoint expects one.
+    if install || expect.audience.is_some() {
+        let audience = expect.audience.unwrap_or("");
         let aud =
             claims.get("aud").ok_or(Reject { status: "AUD_MISSING", message: "no aud".into() })?;
         let matches = match aud {
@@ -148,8 +150,60 @@ pub fn verify(
             return reject("AUD_MISMATCH", format!("aud is not {audience:?}"));
         }
     }
+    // The key is Atlassian's, so it says nothing of the tenant: iss must be the body's.
+    if install && claims.get("iss").and_then(Value::as_str) != expect.client_key {
+        return reject("ISS_MISMATCH", "iss is not the clientKey of the body");
+    }
     check_qsh(&claims, req, expect.kind)?;
     Ok(claims)
+}
+
+/// HS256 with the shared secret of the tenant that `iss` names.
+fn check_hs256(
+    signed: &[u8],
+    signature: &[u8],
+    claims: &Map<String, Value>,
+    secrets: &HashMap<String, String>,
+) -> Result<(), Reject> {
+    let iss = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .ok_or(Reject { status: "ISS_MISSING", message: "iss must be a string".into() })?;
+    let secret = secrets
+        .get(iss)
+        .ok_or(Reject { status: "ISS_UNKNOWN", message: format!("no tenant {iss:?}") })?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any size");
+    mac.update(signed);
+    if mac.verify_slice(signature).is_err() {
+        // verify_slice compares in constant time
+        return reject("SIG_INVALID", "the HS256 signature does not match");
+    }
+    Ok(())
+}
+
+/// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with the PEM public key the header's kid names.
+fn check_rs256(signed: &[u8], signature: &[u8], pem: Option<&String>) -> Result<(), Reject> {
+    let pem = match pem {
+        Some(pem) => pem,
+        None => return reject("KEY_UNKNOWN", "no public key has this kid"),
+    };
+    let key = match PKey::public_key_from_pem(pem.as_bytes()) {
+        Ok(key) if key.id() == Id::RSA => key,
+        _ => return reject("KEY_INVALID", "the key is not a PEM RSA public key"),
+    };
+    // Exactly the key's size: no leading zero dropped or added, nothing appended.
+    let valid = signature.len() == key.size()
+        && Verifier::new(MessageDigest::sha256(), &key)
+            .and_then(|mut verifier| {
+                verifier.update(signed)?;
+                verifier.verify(signature)
+            })
+            .unwrap_or(false);
+    if !valid {
+        return reject("SIG_INVALID", "the RS256 signature does not match");
+    }
+    Ok(())
 }
 
 /// One carrier: `Authorization: JWT <token>` (case-sensitive, one space) or one `jwt` parameter.
