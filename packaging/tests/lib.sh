@@ -1,7 +1,9 @@
 # Shared by the install tests: a scratch folder under the build dir, removed on every exit.
 #   . lib.sh; scratch NAME; install_to DIR
-# Callers set BUILD (the build dir) and SRC (the source tree) first.
+# Callers set BUILD (the build dir) and SRC (the source tree) first; CONSUMER_FLAGS, the
+# compiler flags of programs built against the installed tree, is the third argument.
 set -eu
+CONSUMER_FLAGS=${3:-}
 
 scratch() { # name
     SCRATCH="$BUILD/install-tests/$1"

@@ -8,7 +8,9 @@ scratch cmake_package
 install_to "$SCRATCH/p"
 B=$SCRATCH/consumer
 cmake -S "$SRC/packaging/examples/cmake-consumer" -B "$B" -DCMAKE_PREFIX_PATH="$SCRATCH/p" \
-    -DCMAKE_BUILD_TYPE=Release >"$SCRATCH/configure.log" 2>&1 ||
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$CONSUMER_FLAGS" \
+    -DCMAKE_EXE_LINKER_FLAGS="$CONSUMER_FLAGS" -DCMAKE_MODULE_LINKER_FLAGS="$CONSUMER_FLAGS" \
+    >"$SCRATCH/configure.log" 2>&1 ||
     { cat "$SCRATCH/configure.log"; fail "configure"; }
 cmake --build "$B" -j2 >"$SCRATCH/build.log" 2>&1 || { cat "$SCRATCH/build.log"; fail "build"; }
 expect_eq "consumer (CMake, qsh::qsh)" \

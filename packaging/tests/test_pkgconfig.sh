@@ -11,11 +11,11 @@ expect_eq "pkg-config --modversion" \
     "$(sed -n 's/^project(qshcheck VERSION \([0-9.]*\) .*/\1/p' "$SRC/CMakeLists.txt")" \
     "$(pkg-config --modversion qsh)"
 libdir=$(pkg-config --variable=libdir qsh)
-# shellcheck disable=SC2046
-cc -std=c11 -Wall -Wextra -Werror -o "$SCRATCH/consumer" "$SRC/packaging/examples/consumer.c" \
+# shellcheck disable=SC2046,SC2086
+cc -std=c11 -Wall -Wextra -Werror $CONSUMER_FLAGS -o "$SCRATCH/consumer" "$SRC/packaging/examples/consumer.c" \
     $(pkg-config --cflags --libs qsh) -Wl,-rpath,"$libdir"
-# shellcheck disable=SC2046
-cc -std=c11 -Wall -Wextra -Werror -o "$SCRATCH/consumer-static" \
+# shellcheck disable=SC2046,SC2086
+cc -std=c11 -Wall -Wextra -Werror $CONSUMER_FLAGS -o "$SCRATCH/consumer-static" \
     "$SRC/packaging/examples/consumer.c" $(pkg-config --cflags qsh) "$libdir/libqsh.a" \
     $(pkg-config --static --libs-only-l qsh | sed 's/-lqsh//')
 readelf -d "$SCRATCH/consumer" | grep -q 'NEEDED.*libqsh.so.0' || fail "not linked with libqsh.so.0"
