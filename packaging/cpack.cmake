@@ -5,7 +5,10 @@ set(CPACK_PACKAGE_VENDOR qshcheck)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "conformance suite for the Atlassian Connect qsh claim and Connect JWTs")
-set(CPACK_PACKAGE_CONTACT "qshcheck maintainers <qshcheck@users.noreply.github.com>")
+# The Debian Maintainer field: a release sets the real address (the default is a placeholder).
+set(QSHCHECK_PACKAGE_CONTACT "qshcheck maintainers <maintainers@example.invalid>"
+    CACHE STRING "Maintainer of the Debian package")
+set(CPACK_PACKAGE_CONTACT "${QSHCHECK_PACKAGE_CONTACT}")
 set(CPACK_RESOURCE_FILE_README ${PROJECT_SOURCE_DIR}/README.md)
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
