@@ -1,7 +1,7 @@
 """qshcheck probe end to end: against a correct app (the Python recipe's verifier behind
-http.server, tests/apps/connect_app.py), the same app making CVE-2021-26073's mistake, a raw
-loopback listener that records the bytes on the wire, a port nothing listens on, and bad
-arguments.
+http.server, tests/apps/connect_app.py), the same app making CVE-2021-26073's mistake, signed
+installs through the probe's key server (and the app confusing HS256 with RS256), a raw loopback
+listener that records the bytes on the wire, a port nothing listens on, and bad arguments.
 
 usage: test_probe.py QSHCHECK"""
 
@@ -12,7 +12,7 @@ import sys
 import threading
 import xml.etree.ElementTree as ET
 
-from probe_apps import app
+from probe_apps import app, free_port
 from testlib import Checks, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,6 +89,55 @@ def check_broken_app(c, qc):
         c(rc == 1 and root.get("failures") == "3" and
           all(f.get("type") == "security" for f in fails) and len(fails) == 3,
           "JUnit report of the broken app: three security failures")
+
+
+def token_header(authorization):
+    import base64
+    seg = authorization[4:].split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4)))
+
+
+INSTALL_ATTACKS = {"HS256 signed with the public key of the kid",
+                   "RS256 signed by a key that is not the kid's", "aud of another app"}
+
+
+def check_signed_installs(c, qc):
+    kport = free_port()
+    keys = "http://127.0.0.1:%d" % kport
+    with app([PY, APP, "--secret", SECRET, "--client-key", KEY, "--keys", keys]) as port:
+        base = "http://127.0.0.1:%d" % port
+        rc, out, err = probe(qc, "--format", "json", "--key-server", "127.0.0.1:%d" % kport,
+                             "--route", "lifecycle=%s/installed" % base,
+                             "--route", "lifecycle=%s/uninstalled" % base)
+        c(rc == 0, "signed installs to a correct app: exit 0, got %d %s %s" % (rc, out[-1500:],
+                                                                             err))
+        res = json.loads(out)["results"] if out.startswith("{") else []
+        valid = [r for r in res if not r["attack"]]
+        c(len(valid) == 2 and all(r["status"] == 200 for r in valid),
+          "the signed installs are accepted (the app fetched the key from the key server)")
+        hdrs = [token_header(r["authorization"]) for r in valid]
+        c(all(h.get("alg") == "RS256" and h.get("kid", "").startswith("qshcheck-probe-")
+              for h in hdrs), "a signed install is RS256 with the probe's kid: %s" % hdrs)
+        labels = {r["label"] for r in res if r["attack"]}
+        c(INSTALL_ATTACKS <= labels, "the attacks of signed installs are sent")
+        c(all(r["class"] == "rejected" for r in res if r["attack"]), "and rejected")
+    # The same app making the algorithm confusion: exactly that attack is accepted.
+    kport = free_port()
+    keys = "http://127.0.0.1:%d" % kport
+    with app([PY, APP, "--secret", SECRET, "--client-key", KEY, "--keys", keys,
+              "--broken-install"]) as port:
+        rc, out, _ = probe(qc, "--key-server", "127.0.0.1:%d" % kport,
+                           "--route", "lifecycle=http://127.0.0.1:%d/installed" % port)
+        c(rc == 1 and out.count("SECURITY failure") == 1 and
+          "SECURITY failure: HS256 signed with the public key of the kid" in out,
+          "the HS256/RS256 confusion is the one security failure:\n" + out[-2000:])
+    # The key server's address: loopback, with a port; one in use is not a usage error.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        rc, _, err = probe(qc, "--key-server", "127.0.0.1:%d" % busy.getsockname()[1],
+                           "--route", "lifecycle=http://127.0.0.1:1/installed")
+        c(rc == 3 and "cannot listen" in err, "a key server port in use: exit 3, got %d" % rc)
 
 
 class RawListener:
@@ -198,6 +247,11 @@ def check_usage(c, qc):
         (["--secret", SECRET, "--client-key", KEY, "--route", url, "--timeout", "-1"], "timeout"),
         (["--secret", SECRET, "--client-key", KEY, "--route", url, "--base-url", "h"], "base"),
         (["--secret", SECRET, "--client-key", KEY] + ["--route", url] * 33, "33 routes"),
+    ] + [
+        (["--secret", SECRET, "--client-key", KEY, "--route", url, "--key-server", a],
+         "key server " + a)
+        for a in ["127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "0.0.0.0:8000",
+                  "192.0.2.1:80", "localhost:80", "127.0.0.1:80x"]
     ]:
         rc, out, err = run(qc, "probe", *args)
         c(rc == 2 and out == "" and "usage: qshcheck probe" in err,
@@ -212,6 +266,7 @@ def main():
     check_unreachable(c, qc)
     check_correct_app(c, qc)
     check_broken_app(c, qc)
+    check_signed_installs(c, qc)
     return c.finish()
 
 

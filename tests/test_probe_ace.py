@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from probe_apps import app
+from probe_apps import app, free_port
 from testlib import Checks, run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -47,6 +47,31 @@ def query_of(target):
     return "&".join(p for p in query.split("&") if not p.startswith("jwt="))
 
 
+def check_signed_installs(c, qc):
+    """Jira's product setting: installs are signed (RS256); ACE fetches the key from
+    $CONNECT_KEYS_CDN_URL/KID, here the probe's key server."""
+    kport = free_port()
+    with app(["node", ACE_APP, "--secret", SECRET, "--client-key", KEY, "--product", "jira"],
+             env={"CONNECT_KEYS_CDN_URL": "http://127.0.0.1:%d" % kport}) as port:
+        rc, out, err = run(qc, "probe", "--secret", SECRET, "--client-key", KEY, "--format",
+                           "json", "--key-server", "127.0.0.1:%d" % kport,
+                           "--route", "lifecycle=http://127.0.0.1:%d/installed" % port,
+                           "--route", "lifecycle=http://127.0.0.1:%d/uninstalled" % port,
+                           timeout=300)
+        res = json.loads(out)["results"] if out.startswith("{") else []
+        c(rc == 1, "signed installs to ACE: exit 1, got %d %s" % (rc, err))
+        valid = [r for r in res if not r["attack"]]
+        c(len(valid) == 2 and all(r["class"] == "accepted" for r in valid),
+          "ACE accepts the signed installs, its key from the probe's key server")
+        found = {(r["route"], r["label"]) for r in res if r["failure"]}
+        c(found == {(1, FUTURE), (2, FUTURE)},
+          "ACE's one failure on signed installs is the future iat: %s" % sorted(found))
+        for label in ["HS256 signed with the public key of the kid", "aud of another app",
+                      "RS256 signed by a key that is not the kid's"]:
+            c(any(r["label"] == label and r["class"] != "accepted" for r in res),
+              "ACE refuses: " + label)
+
+
 def main():
     qc = sys.argv[1]
     c = Checks()
@@ -81,6 +106,7 @@ def main():
         tampered = [r for r in res if r["label"] == "tampered signature"]
         c(tampered and all(r["status"] == 400 for r in tampered),
           "ACE refuses a tampered signature with 400, not 401")
+    check_signed_installs(c, qc)
     return c.finish()
 
 

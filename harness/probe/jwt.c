@@ -2,6 +2,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,5 +94,80 @@ char *qc_jwt_tamper(const char *token) {
          * them and leaves no unused bits set. */
         dot[1] = dot[1] == 'A' ? 'B' : 'A';
     }
+    return out;
+}
+
+struct qc_probe_keys {
+    EVP_PKEY *product, *attacker;
+    char kid[40];
+    char *public_pem;
+};
+
+qc_probe_keys *qc_probe_keys_new(char *err, size_t errcap) {
+    qc_probe_keys *k = calloc(1, sizeof *k);
+    BIO *bio = BIO_new(BIO_s_mem());
+    unsigned char id[12];
+    char *pem = NULL;
+    long n = 0;
+    if (k == NULL || bio == NULL || (k->product = EVP_RSA_gen(2048)) == NULL ||
+        (k->attacker = EVP_RSA_gen(2048)) == NULL || RAND_bytes(id, sizeof id) != 1 ||
+        PEM_write_bio_PUBKEY(bio, k->product) != 1 || (n = BIO_get_mem_data(bio, &pem)) <= 0 ||
+        (k->public_pem = malloc((size_t)n + 1)) == NULL) {
+        snprintf(err, errcap, "cannot make the RSA keys of signed installs");
+        BIO_free(bio);
+        qc_probe_keys_free(k);
+        return NULL;
+    }
+    memcpy(k->public_pem, pem, (size_t)n);
+    k->public_pem[n] = '\0';
+    BIO_free(bio);
+    /* A fresh kid for each run, so that an app's key cache cannot answer for the key server. */
+    char *hex = k->kid;
+    memcpy(hex, "qshcheck-probe-", 15);
+    for (size_t i = 0; i < sizeof id; i++) {
+        snprintf(hex + 15 + 2 * i, 3, "%02x", id[i]);
+    }
+    return k;
+}
+
+void qc_probe_keys_free(qc_probe_keys *k) {
+    if (k != NULL) {
+        EVP_PKEY_free(k->product);
+        EVP_PKEY_free(k->attacker);
+        free(k->public_pem);
+        free(k);
+    }
+}
+
+const char *qc_probe_keys_kid(const qc_probe_keys *k) {
+    return k->kid;
+}
+
+const char *qc_probe_keys_public_pem(const qc_probe_keys *k) {
+    return k->public_pem;
+}
+
+char *qc_jwt_encode_rs256(const json_t *header, const json_t *claims, const qc_probe_keys *k,
+                          int attacker) {
+    char *unsigned_token = qc_jwt_encode(header, claims, NULL, 0);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char sig[1024];
+    size_t sig_len = sizeof sig;
+    char *s = NULL, *out = NULL;
+    if (unsigned_token != NULL && md != NULL &&
+        EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, attacker ? k->attacker : k->product) ==
+            1 &&
+        EVP_DigestSign(md, sig, &sig_len, (const unsigned char *)unsigned_token,
+                       strlen(unsigned_token) - 1) == 1 &&
+        (s = qc_b64url_encode(sig, sig_len)) != NULL) {
+        size_t a = strlen(unsigned_token), b = strlen(s);
+        if ((out = malloc(a + b + 1)) != NULL) {
+            memcpy(out, unsigned_token, a);
+            memcpy(out + a, s, b + 1);
+        }
+    }
+    EVP_MD_CTX_free(md);
+    free(unsigned_token);
+    free(s);
     return out;
 }

@@ -197,11 +197,15 @@ static size_t corpus_queries(const char *dir, char **out, char *err, size_t errc
 
 /* How one token is made. */
 typedef struct token_spec {
-    const char *alg; /* "HS256" or "none" */
+    const char *alg; /* "HS256", "RS256" or "none" */
     const char *qsh; /* NULL: no qsh claim */
     const char *iss;
     int64_t iat, exp;
-    const char *secret; /* NULL: no signature */
+    const char *secret;        /* HS256: the key; NULL: no signature */
+    const char *kid;           /* NULL: none */
+    const char *aud;           /* NULL: none; written as a one-element array */
+    const qc_probe_keys *keys; /* RS256 */
+    int attacker;              /* RS256 by the attacker's key */
 } token_spec;
 
 static char *make_token(const token_spec *t) {
@@ -209,8 +213,13 @@ static char *make_token(const token_spec *t) {
     json_t *c = json_pack("{s:s, s:s, s:I, s:I}", "iss", t->iss, "sub", "qshcheck-probe-user",
                           "iat", (json_int_t)t->iat, "exp", (json_int_t)t->exp);
     char *tok = NULL;
-    if (h != NULL && c != NULL &&
-        (t->qsh == NULL || json_object_set_new(c, "qsh", json_string(t->qsh)) == 0)) {
+    int bad = h == NULL || c == NULL;
+    bad = bad || (t->kid && json_object_set_new(h, "kid", json_string(t->kid)) != 0);
+    bad = bad || (t->aud && json_object_set_new(c, "aud", json_pack("[s]", t->aud)) != 0);
+    bad = bad || (t->qsh && json_object_set_new(c, "qsh", json_string(t->qsh)) != 0);
+    if (!bad && strcmp(t->alg, "RS256") == 0) {
+        tok = qc_jwt_encode_rs256(h, c, t->keys, t->attacker);
+    } else if (!bad) {
         tok = qc_jwt_encode(h, c, (const unsigned char *)t->secret,
                             t->secret ? strlen(t->secret) : 0);
     }
@@ -233,14 +242,23 @@ typedef struct route_ctx {
     char *err;
     size_t errcap;
     int bad_input; /* the failure is the route's, not the machine's */
+    int signed_install;
+    char *aud; /* the app's baseUrl, without a trailing '/' */
 } route_ctx;
 
-static int qsh_of(route_ctx *r, const char *method, const char *target, char hex[QSH_HEX_SIZE]) {
-    const char *base = r->cfg->base_url ? r->cfg->base_url : r->origin;
-    size_t base_len = strlen(base);
-    if (base_len > 0 && base[base_len - 1] == '/') {
-        base_len--; /* the origin with its '/' is the same base as without */
+/* The app's baseUrl: the base of every qsh, and the aud of signed installs. */
+static void app_base(const route_ctx *r, const char **base, size_t *len) {
+    *base = r->cfg->base_url ? r->cfg->base_url : r->origin;
+    *len = strlen(*base);
+    if (*len > 0 && (*base)[*len - 1] == '/') {
+        (*len)--; /* the origin with its '/' is the same base as without */
     }
+}
+
+static int qsh_of(route_ctx *r, const char *method, const char *target, char hex[QSH_HEX_SIZE]) {
+    const char *base;
+    size_t base_len;
+    app_base(r, &base, &base_len);
     qsh_request req = {
         method, strlen(method), target, strlen(target), base, base_len, QSH_PROFILE_PRODUCT, NULL,
         0,      NULL,           0};
@@ -309,9 +327,26 @@ done:
     return rc;
 }
 
+/* A valid token for the route: HS256 with the shared secret, or RS256 by the product's key with
+ * the app's baseUrl as aud on a lifecycle route of signed installs. */
 static token_spec valid_spec(const route_ctx *r, const char *qsh) {
-    token_spec t = {"HS256",       qsh, r->cfg->client_key, r->cfg->now, r->cfg->now + TOKEN_TTL,
-                    r->cfg->secret};
+    token_spec t = {"HS256",
+                    qsh,
+                    r->cfg->client_key,
+                    r->cfg->now,
+                    r->cfg->now + TOKEN_TTL,
+                    r->cfg->secret,
+                    NULL,
+                    NULL,
+                    NULL,
+                    0};
+    if (r->signed_install) {
+        t.alg = "RS256";
+        t.secret = NULL;
+        t.kid = qc_probe_keys_kid(r->cfg->keys);
+        t.aud = r->aud;
+        t.keys = r->cfg->keys;
+    }
     return t;
 }
 
@@ -346,6 +381,24 @@ static int add_valid(route_ctx *r, char **queries, size_t nq) {
         }
     }
     return 0;
+}
+
+/* The attacks only signed installs have: the algorithm confusion of an RS256 verifier that
+ * takes HS256 with the public key's text as the secret, a signature by a key that is not the
+ * kid's, a token for another app. */
+static int add_install_attacks(route_ctx *r, const char *hex) {
+    token_spec t = valid_spec(r, hex);
+    t.alg = "HS256";
+    t.secret = qc_probe_keys_public_pem(r->cfg->keys);
+    int rc =
+        add(r, 1, "HS256 signed with the public key of the kid", r->target, make_token(&t), NULL);
+    t = valid_spec(r, hex);
+    t.attacker = 1;
+    rc |= add(r, 1, "RS256 signed by a key that is not the kid's", r->target, make_token(&t), NULL);
+    t = valid_spec(r, hex);
+    t.aud = "https://another-app.example.com";
+    rc |= add(r, 1, "aud of another app", r->target, make_token(&t), NULL);
+    return rc;
 }
 
 /* The attacks a correct app rejects, each one claim or one byte away from a valid token. */
@@ -386,11 +439,15 @@ static int add_attacks(route_ctx *r) {
     t.iss = other_tenant;
     t.secret = other_secret;
     rc |= add(r, 1, "a token of another tenant", r->target, make_token(&t), NULL);
+    if (r->signed_install) {
+        rc |= add_install_attacks(r, hex);
+    }
     return rc ? -1 : 0;
 }
 
 /* A lifecycle body names the route's event by its last path segment, as products post to the
- * URL the descriptor gives for each event. */
+ * URL the descriptor gives for each event. Its baseUrl is a host that cannot exist (.invalid),
+ * so that an app looking up keys or hosts by it never leaves the loopback. */
 static char *lifecycle_body(const route_ctx *r) {
     static const char *const events[] = {"installed", "uninstalled", "enabled", "disabled"};
     const char *event = "installed";
@@ -404,7 +461,7 @@ static char *lifecycle_body(const route_ctx *r) {
     }
     json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "key", "qshcheck-probe",
                           "clientKey", r->cfg->client_key, "sharedSecret", r->cfg->secret,
-                          "baseUrl", "https://qshcheck-probe.atlassian.net", "productType", "jira",
+                          "baseUrl", "https://qshcheck-probe.invalid", "productType", "jira",
                           "description", "qshcheck probe", "eventType", event);
     char *text = b ? json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(b);
@@ -413,12 +470,21 @@ static char *lifecycle_body(const route_ctx *r) {
 
 int qc_probe_plan_route(qc_probe_plan *plan, const qc_probe_config *cfg, size_t route,
                         qc_route_kind kind, const char *url, char *err, size_t errcap) {
-    route_ctx r = {plan, cfg, route, kind, NULL, NULL, "GET", NULL, NULL, NULL, err, errcap, 0};
+    route_ctx r = {plan, cfg,  route, kind,   NULL, NULL, "GET", NULL,
+                   NULL, NULL, err,   errcap, 0,    0,    NULL};
     char *queries[MAX_CORPUS_QUERIES];
     size_t nq = 0;
     int rc = -1;
     if (split_url(url, &r.origin, &r.target, err, errcap) != 0) {
         r.bad_input = 1;
+        goto done;
+    }
+    r.signed_install = kind == QC_ROUTE_LIFECYCLE && cfg->keys != NULL;
+    const char *base;
+    size_t base_len;
+    app_base(&r, &base, &base_len);
+    if ((r.aud = dup_n(base, base_len)) == NULL) {
+        snprintf(err, errcap, "out of memory");
         goto done;
     }
     if (kind == QC_ROUTE_WEBHOOK || kind == QC_ROUTE_LIFECYCLE) {
@@ -451,6 +517,7 @@ done:
     free(r.origin);
     free(r.target);
     free(r.body);
+    free(r.aud);
     return rc;
 }
 

@@ -10,7 +10,7 @@
 typedef enum qc_route_kind {
     QC_ROUTE_MODULE,    /* an iframe URL: GET, the token in ?jwt= */
     QC_ROUTE_WEBHOOK,   /* POST with a JSON body, the token in Authorization */
-    QC_ROUTE_LIFECYCLE, /* installed, uninstalled, enabled, disabled: POST, HS256 (Bitbucket) */
+    QC_ROUTE_LIFECYCLE, /* installed, uninstalled, enabled, disabled: POST, HS256 or RS256 */
     QC_ROUTE_CONTEXT    /* an endpoint for AP.context.getToken() tokens (context-qsh) */
 } qc_route_kind;
 
@@ -24,6 +24,9 @@ typedef struct qc_probe_config {
     const char *base_url;   /* the app's baseUrl (its path is not hashed), or NULL: the origin */
     int64_t now;            /* seconds since 1970: iat of the tokens */
     const char *vectors_dir;
+    /* Lifecycle routes: NULL for HS256 with the shared secret (Bitbucket); else signed installs,
+     * RS256 by these keys (the product's key served by the probe's key server). */
+    const struct qc_probe_keys *keys;
 } qc_probe_config;
 
 typedef struct qc_probe_req {

@@ -5,6 +5,10 @@
 //
 //   node ace_app.js --secret S --client-key K [--product jira|bitbucket]
 //
+// With jira, installs are signed (RS256) and ACE fetches their key from
+// $CONNECT_KEYS_CDN_URL/KID; the test points it at the probe's key server. With bitbucket, a
+// re-install is authenticated with the tenant's shared secret (HS256).
+//
 // Listens on 127.0.0.1 on an ephemeral port and prints the port on stdout. Routes:
 //   GET  /module        addon.authenticate()       (an iframe URL)
 //   POST /webhook       addon.authenticate()       (a webhook)
@@ -99,7 +103,7 @@ server.listen(0, '127.0.0.1', () => {
     app.post('/uninstalled', addon.authenticateInstall(), ok);
     await addon.settings.set('clientInfo', {
       key: 'qshcheck-probe', clientKey: o['client-key'], sharedSecret: o.secret,
-      baseUrl: 'https://qshcheck-probe.atlassian.net', productType: o.product,
+      baseUrl: 'https://qshcheck-probe.invalid', productType: o.product,
     }, o['client-key']);
     process.stdout.write(`${server.address().port}\n`);
   });
