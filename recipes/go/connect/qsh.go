@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -67,15 +68,13 @@ func QSH(r Request, p Profile) (string, error) {
 
 // CanonicalRequest is METHOD "&" CANONICAL_URI "&" CANONICAL_QUERY.
 func CanonicalRequest(r Request, p Profile) (string, error) {
-	switch m := r.Method; {
+	switch m, t := r.Method, r.Target; {
 	case m == "":
 		return "", reject("METHOD_EMPTY")
 	case len(m) > maxMethod:
 		return "", reject("METHOD_TOO_LONG")
 	case strings.Trim(m, tchar) != "":
 		return "", reject("METHOD_INVALID")
-	}
-	switch t := r.Target; {
 	case t == "":
 		return "", reject("TARGET_EMPTY")
 	case len(t) > maxTarget:
@@ -136,11 +135,10 @@ func parseBaseURL(u string) (origin, path string, err error) {
 	m := absoluteURL.FindStringSubmatch(u)
 	if !onTheWire(u) || m == nil || strings.ContainsAny(m[3], "?#") {
 		return "", "", reject("BASE_URL_INVALID")
+	} else if _, err = url.PathUnescape(m[3]); err != nil {
+		return "", "", reject("BASE_URL_INVALID")
 	}
 	origin, err = parseOrigin(m[1], m[2], "BASE_URL_INVALID", "BASE_URL_INVALID")
-	if _, bad := url.PathUnescape(m[3]); err == nil && bad != nil {
-		err = reject("BASE_URL_INVALID")
-	}
 	return origin, m[3], err
 }
 
@@ -154,12 +152,12 @@ func parseOrigin(scheme, authority, badScheme, bad string) (string, error) {
 		return "", reject(badScheme)
 	} else if m == nil {
 		return "", reject(bad)
-	} else if m[2] != "" {
-		if n, err := strconv.Atoi(m[2]); err != nil || n > 65535 {
+	} else if m[2] != "" { // an empty port is the default one
+		n, err := strconv.Atoi(m[2])
+		if err != nil || n > 65535 {
 			return "", reject(bad)
-		} else {
-			port = n
 		}
+		port = n
 	}
 	return fmt.Sprintf("%s://%s:%d", scheme, strings.ToLower(m[1]), port), nil
 }
@@ -187,14 +185,12 @@ func canonicalQuery(query, body string, withBody bool) (string, error) {
 	}
 	// Split on & only (';' is data), each piece at its first '='; skip empty pieces.
 	for _, piece := range strings.Split(query, "&") {
-		rawName, rawValue, _ := strings.Cut(piece, "=")
-		name, err := decodeText(rawName, true)
-		if err != nil {
-			return "", err
-		}
-		value, err := decodeText(rawValue, true)
-		if err != nil {
-			return "", err
+		name, value, _ := strings.Cut(piece, "=")
+		for _, text := range []*string{&name, &value} {
+			var err error
+			if *text, err = decodeText(*text, true); err != nil {
+				return "", err
+			}
 		}
 		if name != "" && name != "jwt" { // exactly "jwt": JWT is a parameter like any other
 			groups[percentEncode(name)] = append(groups[percentEncode(name)], value)
@@ -218,25 +214,16 @@ func canonicalQuery(query, body string, withBody bool) (string, error) {
 	return strings.Join(names, "&"), nil
 }
 
-// utf16Less orders strings as Java's String.compareTo does. UTF-16 differs from code-point
-// order only in that characters above U+FFFF (surrogate pairs, D800-DFFF) sort before
-// U+E000..U+FFFF, so those are moved above every supplementary character.
+// utf16Less orders strings as Java's String.compareTo does, by UTF-16 code units: unlike
+// code-point order, a character above U+FFFF (a surrogate pair) sorts before U+E000..U+FFFF.
 func utf16Less(a, b string) bool {
-	key := func(r rune) rune {
-		if r >= 0xE000 && r <= 0xFFFF {
-			return r + 0x110000
+	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			return ua[i] < ub[i]
 		}
-		return r
 	}
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb {
-			return key(ra) < key(rb)
-		}
-		a, b = a[na:], b[nb:]
-	}
-	return len(a) < len(b)
+	return len(ua) < len(ub)
 }
 
 // decodeText percent-decodes s (a plus is a space in a query or a form body; net/url
@@ -258,9 +245,7 @@ func decodeText(s string, plusIsSpace bool) (string, error) {
 
 // percentEncode writes every UTF-8 byte outside A-Z a-z 0-9 - . _ ~ as %XX, upper-case hex:
 // QueryEscape does so, but for a space, which it writes as '+' (a '+' itself is %2B).
-func percentEncode(s string) string {
-	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
-}
+func percentEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // onTheWire: only visible ASCII can be sent in a request line or a form body; a space,
 // control or non-ASCII byte would have been encoded by the client, and guessing how is wrong.
