@@ -1,20 +1,21 @@
 package qshcheck.recipe;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The query string hash (qsh) of Atlassian Connect: the canonical request of an HTTP request as
@@ -58,8 +59,18 @@ public final class Qsh {
     private static final Pattern AUTHORITY =
             Pattern.compile("(\\[[^\\]]+\\]|[^:\\[\\]]+)(?::([0-9]*))?");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern ON_THE_WIRE = Pattern.compile("[\\x21-\\x7e]*");
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private Qsh() {}
+
+    /** One rule of the input: refused with {@code status} unless it holds. */
+    private static void require(boolean holds, String status, String message)
+            throws QshException {
+        if (!holds) {
+            throw new QshException(status, message);
+        }
+    }
 
     /** The qsh claim: lower-case hex SHA-256 of the canonical request. */
     public static String qsh(Request request) throws QshException {
@@ -69,14 +80,11 @@ public final class Qsh {
     /** {@code METHOD&URI&QUERY}. */
     public static String canonicalRequest(Request r) throws QshException {
         String method = canonicalMethod(r.method());
-        if (r.target().isEmpty()) {
-            throw new QshException("QSH_E_TARGET_EMPTY", "the request target is empty");
-        }
-        if (utf8Length(r.target()) > MAX_TARGET_LEN) {
-            throw new QshException("QSH_E_TARGET_TOO_LONG", "the request target is over 1 MiB");
-        }
+        require(!r.target().isEmpty(), "QSH_E_TARGET_EMPTY", "the request target is empty");
+        require(utf8Length(r.target()) <= MAX_TARGET_LEN, "QSH_E_TARGET_TOO_LONG",
+                "the request target is over 1 MiB");
         onTheWire(r.target(), "QSH_E_TARGET_BYTE", "the request target");
-        List<Object> baseOrigin = null;
+        String baseOrigin = null;
         String basePath = "";
         if (!r.baseUrl().isEmpty()) {
             Matcher base = baseUrl(r.baseUrl());
@@ -88,49 +96,37 @@ public final class Qsh {
         String rest = r.target();
         Matcher absolute = ABSOLUTE.matcher(rest);
         if (absolute.matches()) {
-            List<Object> origin = origin(absolute, "QSH_E_URL_SCHEME", "QSH_E_URL_INVALID");
+            String origin = origin(absolute, "QSH_E_URL_SCHEME", "QSH_E_URL_INVALID");
             // The servers use the path of any origin; it is only relative to the base on its own.
-            if (baseOrigin != null && !baseOrigin.equals(origin)) {
-                throw new QshException("QSH_E_ORIGIN_MISMATCH", "the target is on another origin");
-            }
+            require(baseOrigin == null || baseOrigin.equals(origin), "QSH_E_ORIGIN_MISMATCH",
+                    "the target is on another origin");
             rest = absolute.group(3);
         }
-        int hash = rest.indexOf('#');
-        rest = hash < 0 ? rest : rest.substring(0, hash);
-        int question = rest.indexOf('?');
-        String path = question < 0 ? rest : rest.substring(0, question);
-        String query = question < 0 ? "" : rest.substring(question + 1);
+        String[] pathQuery = rest.split("#", 2)[0].split("\\?", 2); // the fragment is never sent
+        String path = pathQuery[0];
+        String query = pathQuery.length > 1 ? pathQuery[1] : "";
 
         List<String[]> params = new ArrayList<>();
         parseParams(query, params);
-        if (body != null) {
-            parseParams(body, params); // merged, as a servlet's parameter map merges them
-        }
+        parseParams(body, params); // merged, as a servlet's parameter map merges them
         return method + "&" + canonicalUri(path, basePath, r.profile()) + "&"
                 + canonicalQuery(params);
     }
 
     /** Upper-cased by ASCII rules only: a Turkish locale would turn 'i' into a dotted I. */
     private static String canonicalMethod(String method) throws QshException {
-        if (method.isEmpty()) {
-            throw new QshException("QSH_E_METHOD_EMPTY", "the method is empty");
-        }
-        if (utf8Length(method) > MAX_METHOD_LEN) {
-            throw new QshException("QSH_E_METHOD_TOO_LONG", "the method is over 64 bytes");
-        }
-        if (!TOKEN.matcher(method).matches()) {
-            throw new QshException("QSH_E_METHOD_INVALID", "the method is not a token");
-        }
+        require(!method.isEmpty(), "QSH_E_METHOD_EMPTY", "the method is empty");
+        require(utf8Length(method) <= MAX_METHOD_LEN, "QSH_E_METHOD_TOO_LONG",
+                "the method is over 64 bytes");
+        require(TOKEN.matcher(method).matches(), "QSH_E_METHOD_INVALID",
+                "the method is not a token");
         return method.toUpperCase(Locale.ROOT);
     }
 
     /** A space, a control or a non-ASCII character cannot be sent in a request line or body. */
     private static void onTheWire(String s, String status, String what) throws QshException {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < 0x21 || s.charAt(i) > 0x7e) {
-                throw new QshException(status, what + " has a character not sent so, at " + i);
-            }
-        }
+        require(ON_THE_WIRE.matcher(s).matches(), status,
+                what + " has a space, a control or a non-ASCII character");
     }
 
     /**
@@ -138,56 +134,49 @@ public final class Qsh {
      * (before any ';', blanks trimmed) is the form type in these very letters.
      */
     private static String formBody(Request r) throws QshException {
-        if (!"POST".equals(r.method()) || r.contentType() == null) {
-            return null;
-        }
-        String media = r.contentType().split(";", -1)[0].replaceAll("^[ \t]+|[ \t]+$", "");
-        if (!media.equals("application/x-www-form-urlencoded")) {
-            return null;
+        String type = r.contentType() == null ? "" : r.contentType();
+        String media = type.split(";", -1)[0].replaceAll("^[ \t]+|[ \t]+$", "");
+        if (!"POST".equals(r.method()) || !media.equals("application/x-www-form-urlencoded")) {
+            return ""; // no parameters from the body
         }
         String body = r.body() == null ? "" : r.body();
-        if (utf8Length(body) > MAX_BODY_LEN) {
-            throw new QshException("QSH_E_BODY_TOO_LONG", "the body is over 4 MiB");
-        }
+        require(utf8Length(body) <= MAX_BODY_LEN, "QSH_E_BODY_TOO_LONG", "the body is over 4 MiB");
         onTheWire(body, "QSH_E_BODY_BYTE", "the form body");
         return body;
     }
 
     /** An absolute http(s) URL with no query, fragment or bad escape. */
     private static Matcher baseUrl(String url) throws QshException {
-        if (utf8Length(url) > MAX_BASE_URL_LEN) {
-            throw new QshException("QSH_E_BASE_URL_TOO_LONG", "the base URL is over 4096 bytes");
-        }
+        require(utf8Length(url) <= MAX_BASE_URL_LEN, "QSH_E_BASE_URL_TOO_LONG",
+                "the base URL is over 4096 bytes");
         onTheWire(url, "QSH_E_BASE_URL_INVALID", "the base URL");
         Matcher m = ABSOLUTE.matcher(url);
-        if (!m.matches() || m.group(3).contains("?") || m.group(3).contains("#")) {
-            throw new QshException("QSH_E_BASE_URL_INVALID", "not an absolute URL without query");
-        }
+        require(m.matches() && !m.group(3).contains("?") && !m.group(3).contains("#"),
+                "QSH_E_BASE_URL_INVALID", "not an absolute URL without query");
         decode(m.group(3), false, "QSH_E_BASE_URL_INVALID");
         return m;
     }
 
-    /** [scheme, host, port] of http(s) only, a host, no userinfo, a port up to 65535. */
-    private static List<Object> origin(Matcher url, String schemeStatus, String invalidStatus)
+    /**
+     * {@code scheme://host:port}, lower-cased with the port explicit (https://h and
+     * https://H:443 are one origin): http(s) only, a host, no userinfo, a port up to 65535.
+     */
+    private static String origin(Matcher url, String schemeStatus, String invalidStatus)
             throws QshException {
         String scheme = url.group(1).toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new QshException(schemeStatus, "not an http(s) URL");
-        }
+        require(scheme.equals("http") || scheme.equals("https"), schemeStatus,
+                "not an http(s) URL");
         Matcher authority = AUTHORITY.matcher(url.group(2));
-        if (url.group(2).contains("@") || !authority.matches()) {
-            throw new QshException(invalidStatus, "no host, or userinfo, or a bad port");
-        }
-        String digits = authority.group(2) == null ? "" : authority.group(2);
+        require(!url.group(2).contains("@") && authority.matches(), invalidStatus,
+                "no host, or userinfo, or a bad port");
         int port = scheme.equals("http") ? 80 : 443; // an empty port is the default one
-        if (!digits.isEmpty()) {
-            String value = digits.replaceFirst("^0+(?=.)", "");
-            if (value.length() > 5 || Integer.parseInt(value) > 65535) {
-                throw new QshException(invalidStatus, "a port over 65535");
-            }
-            port = Integer.parseInt(value);
+        if (authority.group(2) != null && !authority.group(2).isEmpty()) {
+            String digits = authority.group(2).replaceFirst("^0+(?=.)", ""); // 0080 is 80
+            require(digits.length() <= 5 && Integer.parseInt(digits) <= 65535, invalidStatus,
+                    "a port over 65535");
+            port = Integer.parseInt(digits);
         }
-        return List.of(scheme, authority.group(1).toLowerCase(Locale.ROOT), port);
+        return scheme + "://" + authority.group(1).toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private static String canonicalUri(String path, String basePath, Profile profile)
@@ -216,16 +205,12 @@ public final class Qsh {
     /** Percent-decodes {@code s} (and '+' as a space in form data) into UTF-8 text. */
     static String decode(String s, boolean plusIsSpace, String malformedStatus)
             throws QshException {
+        require(!BAD_ESCAPE.matcher(s).find(), malformedStatus, "a '%' without two hex digits");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (lo < 0 || s.charAt(i + 1) > 0x7f || s.charAt(i + 2) > 0x7f) {
-                    throw new QshException(malformedStatus, "a '%' without two hex digits");
-                }
-                bytes.write(hi * 16 + lo);
+                bytes.write(Integer.parseInt(s, i + 1, i + 3, 16));
                 i += 2;
             } else {
                 bytes.writeBytes(String.valueOf(c == '+' && plusIsSpace ? ' ' : c)
@@ -234,9 +219,8 @@ public final class Qsh {
         }
         try {
             // The strict decoder refuses overlongs, surrogates and code points past U+10FFFF.
-            CharBuffer text = StandardCharsets.UTF_8.newDecoder()
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()));
-            return text.toString();
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new QshException("QSH_E_UTF8_INVALID", "the decoded bytes are not UTF-8");
         }
@@ -248,10 +232,9 @@ public final class Qsh {
             if (piece.isEmpty()) {
                 continue;
             }
-            int eq = piece.indexOf('=');
-            String name = decode(eq < 0 ? piece : piece.substring(0, eq), true,
-                    "QSH_E_PERCENT_MALFORMED");
-            String value = decode(eq < 0 ? "" : piece.substring(eq + 1), true,
+            String[] nameValue = piece.split("=", 2);
+            String name = decode(nameValue[0], true, "QSH_E_PERCENT_MALFORMED");
+            String value = decode(nameValue.length > 1 ? nameValue[1] : "", true,
                     "QSH_E_PERCENT_MALFORMED");
             // An empty name is dropped, as Tomcat does; "jwt" exactly ("JWT" stays) is the token.
             if (!name.isEmpty() && !name.equals("jwt")) {
@@ -270,42 +253,26 @@ public final class Qsh {
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             // String.compareTo is UTF-16 code-unit order, the order the rules ask for (not the
             // byte order of the encoded values).
-            List<String> values = group.getValue();
-            Collections.sort(values);
-            List<String> encoded = new ArrayList<>();
-            values.forEach(v -> encoded.add(percentEncode(v)));
-            pieces.add(group.getKey() + "=" + String.join(",", encoded));
+            pieces.add(group.getKey() + "=" + group.getValue().stream().sorted()
+                    .map(Qsh::percentEncode).collect(Collectors.joining(",")));
         }
         return String.join("&", pieces);
     }
 
-    /** Every UTF-8 byte outside {@code A-Z a-z 0-9 - . _ ~} as %XX, upper-case hex. */
+    /**
+     * Every UTF-8 byte outside {@code A-Z a-z 0-9 - . _ ~} as %XX, upper-case hex. URLEncoder
+     * does so but for three: a space is '+' (a '+' itself is %2B), '*' stays, '~' is %7E.
+     */
     static String percentEncode(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || "-._~".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return out.toString();
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20")
+                .replace("*", "%2A").replace("%7E", "~");
     }
 
     /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code text}. */
     static String sha256Hex(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(64);
-            for (byte b : digest) {
-                hex.append(Character.forDigit((b >> 4) & 15, 16))
-                        .append(Character.forDigit(b & 15, 16));
-            }
-            return hex.toString();
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
