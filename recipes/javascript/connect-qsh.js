@@ -31,6 +31,15 @@ class QshError extends Error {
   }
 }
 
+// One rule of the input: refused with status unless it holds.
+function check(holds, status, message) {
+  if (!holds) {
+    throw new QshError(status, message);
+  }
+}
+
+const byteLength = (text) => Buffer.byteLength(text, 'utf8');
+
 // Lowercase hex SHA-256 of the canonical request.
 function qsh(method, target, baseUrl = '', profile = 'server', body, contentType) {
   const canonical = canonicalRequest(method, target, baseUrl, profile, body, contentType);
@@ -41,9 +50,8 @@ function qsh(method, target, baseUrl = '', profile = 'server', body, contentType
 // app's call); 'product' hashes the percent-decoded path (what a product signs when it calls an
 // app). body counts only for POST with exactly the form media type.
 function canonicalRequest(method, target, baseUrl = '', profile = 'server', body, contentType) {
-  if (profile !== 'server' && profile !== 'product') {
-    throw new QshError('QSH_E_PROFILE_INVALID', 'profile must be server or product');
-  }
+  check(profile === 'server' || profile === 'product', 'QSH_E_PROFILE_INVALID',
+    'profile must be server or product');
   checkMethod(method);
   const base = parseBaseUrl(baseUrl);
   const form = formBody(method, body, contentType);
@@ -56,29 +64,20 @@ function canonicalRequest(method, target, baseUrl = '', profile = 'server', body
     } catch (e) {
       throw new QshError('QSH_E_BASE_URL_INVALID', "the base URL's path is not UTF-8");
     }
-  } else if (BAD_ESCAPE.test(path)) {
-    throw new QshError('QSH_E_PERCENT_MALFORMED', 'a % without two hex digits in the path');
+  } else {
+    check(!BAD_ESCAPE.test(path), 'QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
   }
-  let params = parameters(query);
-  if (form !== null) {
-    params = params.concat(parameters(form)); // merged, as a servlet's parameter map is
-  }
+  // The body's parameters merge with the query's, as a servlet's parameter map merges them.
   // The token itself is not hashed: drop the name exactly jwt (JWT is just a parameter).
-  params = params.filter(([name]) => name !== 'jwt');
+  const params = [...parameters(query), ...parameters(form)].filter(([name]) => name !== 'jwt');
   // toUpperCase of an ASCII token is locale-free (toLocaleUpperCase would not be).
   return [method.toUpperCase(), canonicalUri(path, basePath), canonicalQuery(params)].join('&');
 }
 
 function checkMethod(method) {
-  if (method === '') {
-    throw new QshError('QSH_E_METHOD_EMPTY', 'empty method');
-  }
-  if (Buffer.byteLength(method, 'utf8') > MAX_METHOD) {
-    throw new QshError('QSH_E_METHOD_TOO_LONG', `method over ${MAX_METHOD} bytes`);
-  }
-  if (!TOKEN.test(method)) {
-    throw new QshError('QSH_E_METHOD_INVALID', 'the method is not an HTTP token');
-  }
+  check(method !== '', 'QSH_E_METHOD_EMPTY', 'empty method');
+  check(byteLength(method) <= MAX_METHOD, 'QSH_E_METHOD_TOO_LONG', 'method over 64 bytes');
+  check(TOKEN.test(method), 'QSH_E_METHOD_INVALID', 'the method is not an HTTP token');
 }
 
 // scheme://host:port of an absolute http(s) URL, or null when it is not one.
@@ -97,60 +96,43 @@ function parseBaseUrl(baseUrl) {
   if (baseUrl === '') {
     return { origin: null, path: '' };
   }
-  if (Buffer.byteLength(baseUrl, 'utf8') > MAX_BASE_URL) {
-    throw new QshError('QSH_E_BASE_URL_TOO_LONG', `base URL over ${MAX_BASE_URL} bytes`);
-  }
+  check(byteLength(baseUrl) <= MAX_BASE_URL, 'QSH_E_BASE_URL_TOO_LONG',
+    `base URL over ${MAX_BASE_URL} bytes`);
   const m = ON_THE_WIRE.test(baseUrl) ? ABSOLUTE.exec(baseUrl) : null;
   const o = m && origin(m[1], m[2]);
-  if (!o || /[?#]/.test(m[3]) || BAD_ESCAPE.test(m[3])) {
-    throw new QshError('QSH_E_BASE_URL_INVALID', 'the base URL is not an absolute http(s) URL');
-  }
+  check(o && !/[?#]/.test(m[3]) && !BAD_ESCAPE.test(m[3]), 'QSH_E_BASE_URL_INVALID',
+    'the base URL is not an absolute http(s) URL');
   return { origin: o, path: m[3] };
 }
 
-// The body when it holds form parameters, else null. As Jira's Tomcat reads it: only for the
+// The body when it holds form parameters, else ''. As Jira's Tomcat reads it: only for the
 // method exactly POST, the media type exactly (case-sensitive) the form type.
 function formBody(method, body, contentType) {
-  if (method !== 'POST' || contentType === undefined || contentType === null) {
-    return null;
-  }
-  if (contentType.split(';')[0].replace(/^[ \t]+|[ \t]+$/g, '') !== FORM) {
-    return null;
+  const media = (contentType ?? '').split(';')[0].replace(/^[ \t]+|[ \t]+$/g, '');
+  if (method !== 'POST' || media !== FORM) {
+    return '';
   }
   body = body || '';
-  if (Buffer.byteLength(body, 'utf8') > MAX_BODY) {
-    throw new QshError('QSH_E_BODY_TOO_LONG', `body over ${MAX_BODY} bytes`);
-  }
-  if (!ON_THE_WIRE.test(body)) {
-    throw new QshError('QSH_E_BODY_BYTE', 'a space, control or non-ASCII character in the body');
-  }
+  check(byteLength(body) <= MAX_BODY, 'QSH_E_BODY_TOO_LONG', `body over ${MAX_BODY} bytes`);
+  check(ON_THE_WIRE.test(body), 'QSH_E_BODY_BYTE',
+    'a space, control or non-ASCII character in the body');
   return body;
 }
 
 // The path and the raw query of the request target (origin or absolute form).
 function splitTarget(target, baseOrigin) {
-  if (target === '') {
-    throw new QshError('QSH_E_TARGET_EMPTY', 'empty request target');
-  }
-  if (Buffer.byteLength(target, 'utf8') > MAX_TARGET) {
-    throw new QshError('QSH_E_TARGET_TOO_LONG', `target over ${MAX_TARGET} bytes`);
-  }
-  if (!ON_THE_WIRE.test(target)) {
-    throw new QshError('QSH_E_TARGET_BYTE', 'a space, control or non-ASCII byte in the target');
-  }
+  check(target !== '', 'QSH_E_TARGET_EMPTY', 'empty request target');
+  check(byteLength(target) <= MAX_TARGET, 'QSH_E_TARGET_TOO_LONG', 'target over 1 MiB');
+  check(ON_THE_WIRE.test(target), 'QSH_E_TARGET_BYTE',
+    'a space, control or non-ASCII character in the target');
   const m = ABSOLUTE.exec(target);
   if (m) {
-    if (!DEFAULT_PORTS.has(m[1].toLowerCase())) {
-      throw new QshError('QSH_E_URL_SCHEME', 'an absolute target that is not http(s)');
-    }
+    check(DEFAULT_PORTS.has(m[1].toLowerCase()), 'QSH_E_URL_SCHEME', 'not an http(s) URL');
     const o = origin(m[1], m[2]);
-    if (o === null) {
-      throw new QshError('QSH_E_URL_INVALID', 'an absolute target with a bad host or port');
-    }
+    check(o !== null, 'QSH_E_URL_INVALID', 'an absolute target with a bad host or port');
     // Its path cannot be made relative to a base URL on another origin.
-    if (baseOrigin !== null && o !== baseOrigin) {
-      throw new QshError('QSH_E_ORIGIN_MISMATCH', 'the target is on another origin');
-    }
+    check(baseOrigin === null || o === baseOrigin, 'QSH_E_ORIGIN_MISMATCH',
+      'the target is on another origin');
     target = m[3];
   }
   const rest = target.split('#')[0];
@@ -177,9 +159,7 @@ function canonicalUri(path, basePath) {
 // Percent-decodes text as UTF-8. decodeURIComponent throws on bytes that are not UTF-8
 // (overlongs, surrogates, beyond U+10FFFF, cut short), so nothing is replaced by U+FFFD.
 function unescape(text, plusIsSpace) {
-  if (BAD_ESCAPE.test(text)) {
-    throw new QshError('QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
-  }
+  check(!BAD_ESCAPE.test(text), 'QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
   try {
     // + is a space in form data, replaced before decoding so that %2B stays a +.
     return decodeURIComponent(plusIsSpace ? text.replaceAll('+', ' ') : text);
