@@ -3,6 +3,8 @@
 token vector's verdict relies on (`signatureValid: true`): HS256 with
 `openssl dgst -sha256 -mac HMAC`, RS256 with `openssl dgst -sha256 -verify`. A verdict past
 the signature step (valid, or an exp, aud or qsh failure) is only right if the signature is.
+A Forge Invocation Token's key is the JWK of its kid in the test's `jwks`: its n and e are
+written here as a DER RSAPublicKey and turned into a PEM key by `openssl rsa`.
 
 usage: check_token_signatures.py VECTORS_DIR
 """
@@ -19,6 +21,30 @@ from urllib.parse import parse_qsl, urlsplit
 
 def b64d(s):
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def der_len(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def der_uint(v):
+    b = v.to_bytes((v.bit_length() + 8) // 8, "big")  # one more bit: the sign stays positive
+    return b"\x02" + der_len(len(b)) + b
+
+
+def jwk_pem(tmp, jwks, kid):
+    """The PEM public key of the JWK named kid, through `openssl rsa -RSAPublicKey_in`."""
+    key = [k for k in json.loads(jwks)["keys"] if k.get("kid") == kid][0]
+    body = der_uint(int.from_bytes(b64d(key["n"]), "big")) + der_uint(int.from_bytes(b64d(key["e"]), "big"))
+    der = os.path.join(tmp, "key.der")
+    with open(der, "wb") as f:
+        f.write(b"\x30" + der_len(len(body)) + body)
+    p = subprocess.run(["openssl", "rsa", "-RSAPublicKey_in", "-inform", "DER", "-in", der, "-pubout"],
+                       capture_output=True, text=True, check=True)
+    return p.stdout
 
 
 def token_of(t):
@@ -59,7 +85,8 @@ def main(vectors):
                         pem = os.path.join(tmp, "key.pem")
                         sigfile = os.path.join(tmp, "sig")
                         with open(pem, "w") as f:
-                            f.write(doc["publicKeys"][header["kid"]])
+                            f.write(jwk_pem(tmp, t["jwks"], header["kid"]) if "jwks" in t
+                                    else doc["publicKeys"][header["kid"]])
                         with open(sigfile, "wb") as f:
                             f.write(b64d(sig))
                         p = openssl(["dgst", "-sha256", "-verify", pem, "-signature", sigfile], signing_input)

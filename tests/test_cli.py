@@ -417,9 +417,55 @@ def test_token_commands():
     check(rc == 2, "token: unknown command")
 
 
+def test_forge_invocation_commands(tmp):
+    """token sign/verify/decode for Forge Invocation Tokens, with the test key and a JWKS
+    written from the key's JWK in vectors/token_forge_invocation.json."""
+    keys = os.path.join(VECTORS, "keys")
+    doc = json.load(open(os.path.join(VECTORS, "token_forge_invocation.json")))
+    jwks_text = doc["testGroups"][0]["tests"][0]["jwks"]
+    jwks = os.path.join(tmp, "jwks.json")
+    with open(jwks, "w") as f:
+        f.write(jwks_text)
+    app = "5f0e1c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+    rc, tok, err = qc("token", "sign", "--kind", "forge-invocation", "--private-key",
+                      os.path.join(keys, "test-rsa-private.pem"), "--kid", "forge-prod-key-1", "--app-id", app,
+                      "--now", "1700000000")
+    tok = tok.strip()
+    check(rc == 0 and tok.count(".") == 2, "token sign --kind forge-invocation prints a token")
+    verify = ["token", "verify", "--kind", "forge-invocation", "--jwks", jwks, "--now", "1700000010"]
+    rc, out, err = qc(*verify, "--app-id", app, "--header", "Authorization: Bearer " + tok)
+    check(rc == 0 and out == "valid\n", "token verify: a FIT against its JWKS")
+    rc, out, err = qc(*verify, "--app-id", "ari:cloud:ecosystem::app/" + app, "--header", "Authorization: Bearer " + tok)
+    check(rc == 0 and out == "valid\n", "token verify: the app id as its ARI")
+    rc, out, err = qc(*verify, "--app-id", "other-app", "--header", "Authorization: Bearer " + tok)
+    check(rc == 1 and out.split()[1] == "AUD_MISMATCH", "token verify: a FIT of another app")
+    rc, out, err = qc(*verify, "--app-id", app, "--header", "Authorization: JWT " + tok)
+    check(rc == 1 and out.split()[1] == "CARRIAGE_SCHEME", "token verify: a FIT needs Bearer")
+    rc, out, err = qc("token", "sign", "--kind", "forge-invocation", "--private-key",
+                      os.path.join(keys, "test-staging-rsa-private.pem"), "--kid", "forge-prod-key-1", "--app-id", app,
+                      "--api-base-url", "https://api.stg.atlassian.com/ex/jira/c", "--now", "1700000000")
+    rc, out, err = qc(*verify, "--app-id", app, "--header", "Authorization: Bearer " + out.strip())
+    check(rc == 1 and out.split()[1] == "SIG_INVALID", "token verify: a staging key under the production kid")
+    bad = os.path.join(tmp, "bad-jwks.json")
+    with open(bad, "w") as f:
+        f.write('{"keys":')
+    rc, out, err = qc("token", "verify", "--kind", "forge-invocation", "--jwks", bad, "--now", "1700000010",
+                      "--app-id", app, "--header", "Authorization: Bearer " + tok)
+    check(rc == 1 and out.split()[1] == "JWKS_INVALID", "token verify: a JWKS that is not JSON")
+    rc, out, err = qc("token", "verify", "--kind", "forge-invocation", "--jwks", os.path.join(tmp, "none.json"),
+                      "--app-id", app, "--header", "Authorization: Bearer " + tok)
+    check(rc == 3, "token verify: a JWKS file that cannot be read exits 3")
+    rc, out, err = qc("token", "verify", "--kind", "forge-invocation", "--app-id", app)
+    check(rc == 2, "token verify: a FIT needs --jwks")
+    rc, out, err = qc("token", "decode", tok)
+    check(rc == 0 and json.loads(out)["kind"] == "forge-invocation" and "qsh" not in err,
+          "token decode names a FIT and does not ask it for a qsh")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_token_commands()
+        test_forge_invocation_commands(tmp)
         test_help_and_usage()
         test_canonical_and_qsh()
         test_run(tmp)

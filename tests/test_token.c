@@ -1,5 +1,9 @@
 /* Unit tests of the token code: strict base64url, sign then verify, and the parameter checks
  * of the verifier. The vectors (vectors/token_*.json) cover each rule; these cover the API. */
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -246,6 +250,115 @@ static void test_params(qsh_ctx *ctx) {
     CHECK(strcmp(qsh_reason_code(QSH_OK), "OK") == 0);
 }
 
+/* Unpadded base64url, written here so that the JWKS does not come from the library under test. */
+static void b64u(const unsigned char *in, size_t n, char *out) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
+                     (i + 2 < n ? in[i + 2] : 0);
+        out[o++] = abc[v >> 18 & 63];
+        out[o++] = abc[v >> 12 & 63];
+        if (i + 1 < n) {
+            out[o++] = abc[v >> 6 & 63];
+        }
+        if (i + 2 < n) {
+            out[o++] = abc[v & 63];
+        }
+    }
+    out[o] = '\0';
+}
+
+static void bn_b64u(EVP_PKEY *k, const char *name, char *out) {
+    BIGNUM *bn = NULL;
+    unsigned char buf[1024];
+    CHECK(EVP_PKEY_get_bn_param(k, name, &bn) == 1 && BN_num_bytes(bn) <= (int)sizeof buf);
+    int n = BN_bn2bin(bn, buf);
+    b64u(buf, n > 0 ? (size_t)n : 0, out);
+    BN_free(bn);
+}
+
+/* Forge Invocation Tokens: sign with a key made here, verify against a JWKS written here from
+ * its n and e. */
+static void test_forge(qsh_ctx *ctx) {
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    BIO *bio = BIO_new(BIO_s_mem());
+    CHECK(key != NULL && bio != NULL &&
+          PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL));
+    char *pem = NULL;
+    long pem_len = BIO_get_mem_data(bio, &pem);
+    static char n64[1400], e64[16], jwks[2000], tok[4096], auth[4200];
+    bn_b64u(key, "n", n64);
+    bn_b64u(key, "e", e64);
+    snprintf(
+        jwks, sizeof jwks,
+        "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}",
+        n64, e64);
+    const char *claims = "{\"iss\":\"forge/invocation-token\",\"aud\":\"ari:cloud:ecosystem::app/"
+                         "a1\",\"iat\":1000,\"exp\":1300,\"app\":{\"installationId\":\"i\","
+                         "\"apiBaseUrl\":\"https://api.atlassian.com/ex/jira/c\"}}";
+    size_t n = 0;
+    const unsigned char *pk = (const unsigned char *)pem;
+    size_t pkl = pem_len > 0 ? (size_t)pem_len : 0;
+    CHECK(qsh_token_sign_rs256("k1", 2, claims, strlen(claims), pk, pkl, tok, sizeof tok, &n) ==
+          QSH_OK);
+    CHECK(qsh_token_sign_rs256("../k", 4, claims, strlen(claims), pk, pkl, tok, sizeof tok, &n) ==
+          QSH_E_KID_INVALID);
+    CHECK(qsh_token_sign_rs256("k1", 2, "[1]", 3, pk, pkl, tok, sizeof tok, &n) ==
+          QSH_E_JSON_INVALID);
+    CHECK(qsh_token_sign_rs256("k1", 2, claims, strlen(claims), (const unsigned char *)"x", 1, tok,
+                               sizeof tok, &n) == QSH_E_KEY_INVALID);
+    CHECK(qsh_token_sign_rs256("k1", 2, claims, strlen(claims), pk, pkl, tok, 100, &n) ==
+          QSH_E_BUFFER_TOO_SMALL);
+    CHECK(qsh_token_sign_rs256("k1", 2, claims, strlen(claims), pk, pkl, tok, sizeof tok, &n) ==
+          QSH_OK);
+    snprintf(auth, sizeof auth, "Bearer %s", tok);
+
+    qsh_verify_params p;
+    memset(&p, 0, sizeof p);
+    p.kind = QSH_KIND_FORGE_INVOCATION; /* no lookup: the JWKS is the only key source */
+    p.now = 1100;
+    p.request.method = "POST";
+    p.request.method_len = 4;
+    p.request.target = "/r";
+    p.request.target_len = 2;
+    p.request.profile = QSH_PROFILE_PRODUCT;
+    p.authorization = auth;
+    p.authorization_len = strlen(auth);
+    p.jwks = jwks;
+    p.jwks_len = strlen(jwks);
+    p.app_id = "a1";
+    p.app_id_len = 2;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    p.app_id = "ari:cloud:ecosystem::app/a1";
+    p.app_id_len = strlen(p.app_id);
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    p.app_id = "a2";
+    p.app_id_len = 2;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_AUD_MISMATCH);
+    p.app_id = "a1";
+    p.now = 1300;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_EXP_EXPIRED);
+    p.now = 1100;
+    p.jwks_len = strlen(jwks) - 1; /* cut short: not JSON */
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_JWKS_INVALID);
+    p.jwks_len = strlen(jwks);
+    jwks[strstr(jwks, "\"k1\"") - jwks + 2] = '2'; /* the JWKS names k2 now */
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_KEY_UNKNOWN);
+    jwks[strstr(jwks, "\"k2\"") - jwks + 2] = '1';
+    CHECK(qsh_token_verify(ctx, &p) == QSH_OK);
+    auth[0] = 'b'; /* bearer: not the strict scheme */
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_CARRIAGE_SCHEME);
+    auth[0] = 'B';
+    p.jwks = NULL;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_KIND_INVALID);
+    p.jwks = jwks;
+    p.app_id_len = 0;
+    CHECK(qsh_token_verify(ctx, &p) == QSH_E_KIND_INVALID);
+    BIO_free(bio);
+    EVP_PKEY_free(key);
+}
+
 int main(void) {
     qsh_ctx *ctx = qsh_ctx_new();
     CHECK(ctx != NULL);
@@ -255,6 +368,7 @@ int main(void) {
     test_b64url();
     test_sign_verify(ctx);
     test_params(ctx);
+    test_forge(ctx);
     qsh_ctx_free(ctx);
     return check_finish();
 }

@@ -112,6 +112,10 @@ static json_t *serve_verify(const qshcheck_plugin_table_v1 *pl, json_t *j, json_
     char err[256] = "";
     host_keys keys = {json_object_get(j, "secrets"), json_object_get(j, "publicKeys")};
     qshcheck_verify_request vr;
+    if (json_object_get(j, "jwks") != NULL) { /* a Forge Invocation Token: ABI 1 has no JWKS */
+        return json_pack("{s:I, s:s}", "id", id, "skipped",
+                         "the plugin ABI carries no JWKS (Forge Invocation Tokens)");
+    }
     memset(&vr, 0, sizeof vr);
     vr.request = req;
     vr.kind = str_of(j, "kind");

@@ -1,5 +1,6 @@
 /* `qshcheck token sign|verify|decode`: Connect JWTs from the command line. */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,17 @@ static const char usage[] =
     "usage: qshcheck token sign --secret S [--iss ISS] [--aud AUD] [--sub SUB] [--ttl SECONDS]\n"
     "                           [--now T] [--base-url URL] [--profile server|product]\n"
     "                           [--context JSON] [--qsh VALUE] METHOD TARGET\n"
+    "       qshcheck token sign --kind forge-invocation --private-key PEM_FILE --kid KID\n"
+    "                           --app-id ID [--installation-id ARI] [--api-base-url URL]\n"
+    "                           [--ttl SECONDS] [--now T] [--context JSON]\n"
     "       qshcheck token verify (--secret S | --public-key PEM_FILE)\n"
-    "                           [--kind module|webhook|context|install|app-to-product]\n"
+    "                           [--kind module|webhook|context|install|app-to-product|\n"
+    "                                   lifecycle]\n"
     "                           [--now T] [--leeway S] [--base-url URL] [--profile P]\n"
     "                           [--header 'Authorization: JWT ...'] [--audience AUD]\n"
-    "                           [--client-key KEY] METHOD TARGET\n"
+    "                           [--client-key KEY] [--sub SUB] METHOD TARGET\n"
+    "       qshcheck token verify --kind forge-invocation --jwks JWKS_FILE --app-id ID\n"
+    "                           [--now T] [--leeway S] --header 'Authorization: Bearer ...'\n"
     "       qshcheck token decode TOKEN\n"
     "\n"
     "sign    prints an HS256 token for the request: iss (default qshcheck), iat = now, exp =\n"
@@ -30,8 +37,14 @@ static const char usage[] =
     "verify  checks the token the request carries (--header, or a jwt parameter in TARGET)\n"
     "        with every rule of the strict verifier; prints `valid`, or `invalid REASON` and\n"
     "        why. The profile defaults to server for app-to-product and product otherwise;\n"
-    "        an install needs --audience (the app's baseUrl) and --client-key.\n"
-    "decode  prints the header and claims as JSON without verifying anything, and warns on\n"
+    "        an install needs --audience (the app's baseUrl) and --client-key; --sub is the\n"
+    "        sub expected (Bitbucket's app-to-product tokens: the clientKey). A Forge\n"
+    "        Invocation Token is verified with the keys of JWKS_FILE only (never fetched), for\n"
+    "        the app ID (bare or as ari:cloud:ecosystem::app/ID); METHOD TARGET are optional.\n"
+    "        sign --kind forge-invocation writes an RS256 FIT with a test key, for tests.\n"
+    "decode  prints the kind of token it sees (connect, connect-context, signed-install or\n"
+    "        forge-invocation), the header and claims as JSON without verifying anything, and "
+    "warns on\n"
     "        stderr about whatever the strict verifier would reject. TOKEN may be pasted as\n"
     "        \"JWT <token>\" and with blanks around it; a header or claims segment that is not\n"
     "        UTF-8 cannot be shown as JSON and exits 2.\n"
@@ -41,7 +54,8 @@ static const char usage[] =
 
 typedef struct opts {
     const char *secret, *public_key, *iss, *aud, *sub, *kind, *base_url, *profile, *header,
-        *audience, *client_key, *context, *qsh;
+        *audience, *client_key, *context, *qsh, *jwks, *app_id, *private_key, *kid,
+        *installation_id, *api_base_url;
     long long ttl, now, leeway;
     const char *pos[2];
     int npos;
@@ -62,6 +76,12 @@ static int parse_opts(int argc, char **argv, opts *o) {
         {"client-key", CLI_STRING, &o->client_key, 0, 0, NULL},
         {"context", CLI_STRING, &o->context, 0, 0, NULL},
         {"qsh", CLI_STRING, &o->qsh, 0, 0, NULL},
+        {"jwks", CLI_STRING, &o->jwks, 0, 0, NULL},
+        {"app-id", CLI_STRING, &o->app_id, 0, 0, NULL},
+        {"private-key", CLI_STRING, &o->private_key, 0, 0, NULL},
+        {"kid", CLI_STRING, &o->kid, 0, 0, NULL},
+        {"installation-id", CLI_STRING, &o->installation_id, 0, 0, NULL},
+        {"api-base-url", CLI_STRING, &o->api_base_url, 0, 0, NULL},
         {"ttl", CLI_INTEGER, &o->ttl, 1, 86400.0 * 366, "whole seconds from 1 to 31622400"},
         {"now", CLI_INTEGER, &o->now, 0, 253402300799.0, "a time in whole seconds since 1970"},
         {"leeway", CLI_INTEGER, &o->leeway, 0, 86400, "whole seconds from 0 to 86400"},
@@ -137,16 +157,17 @@ static qsh_status cli_lookup(void *ud, int rs256, const char *iss, size_t iss_le
     return QSH_OK;
 }
 
-/* Reads a key file whole; NULL with a message when it is not a regular file, cannot be read, or
- * is over 64 KiB, far more than any PEM public key (refused rather than cut short). */
-static char *read_file(const char *path, size_t *len, char *err, size_t errcap) {
+/* Reads a key file (what: "the public key", "the JWKS", ...) whole; NULL with a message when it
+ * is not a regular file, cannot be read, or is over 64 KiB, far more than any PEM key and
+ * QSH_MAX_JWKS_LEN (refused rather than cut short). */
+static char *read_file(const char *path, const char *what, size_t *len, char *err, size_t errcap) {
     enum { MAX_KEY_FILE = 65536 };
-    FILE *f = qc_open_regular(path, "the public key", err, errcap);
+    FILE *f = qc_open_regular(path, what, err, errcap);
     char *buf = f ? malloc(MAX_KEY_FILE + 1) : NULL;
     if (buf != NULL) {
         *len = fread(buf, 1, MAX_KEY_FILE + 1, f);
         if (*len > MAX_KEY_FILE || ferror(f)) {
-            snprintf(err, errcap, "cannot read the public key %s (or it is over 64 KiB)", path);
+            snprintf(err, errcap, "cannot read %s %s (or it is over 64 KiB)", what, path);
             free(buf);
             buf = NULL;
         } else {
@@ -192,10 +213,12 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     p.audience_len = o->audience ? strlen(o->audience) : 0;
     p.client_key = o->client_key;
     p.client_key_len = o->client_key ? strlen(o->client_key) : 0;
+    p.subject = o->sub;
+    p.subject_len = o->sub ? strlen(o->sub) : 0;
     cli_keys keys = {o->secret, NULL, 0};
     char err[1024];
-    if (o->public_key != NULL &&
-        (keys.pem = read_file(o->public_key, &keys.pem_len, err, sizeof err)) == NULL) {
+    if (o->public_key != NULL && (keys.pem = read_file(o->public_key, "the public key",
+                                                       &keys.pem_len, err, sizeof err)) == NULL) {
         qc_print_error(err);
         return QC_EXIT_IO;
     }
@@ -214,7 +237,138 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     return QC_EXIT_FAIL;
 }
 
+static int is_fit_kind(const opts *o) {
+    return o->kind != NULL && strcmp(o->kind, "forge-invocation") == 0;
+}
+
+/* The app's ARI from a bare id or the ARI itself, as the verifier reads --app-id. */
+static void app_ari(const char *id, char *out, size_t cap) {
+    const char *prefix = "ari:cloud:ecosystem::app/";
+    snprintf(out, cap, "%s%s", strncmp(id, prefix, strlen(prefix)) == 0 ? "" : prefix, id);
+}
+
+static int fit_sign(const opts *o) {
+    if (o->private_key == NULL || o->kid == NULL || o->app_id == NULL || o->npos != 0) {
+        return cli_usage_error(usage, "token sign --kind forge-invocation needs --private-key, "
+                                      "--kid and --app-id, and no METHOD or TARGET");
+    }
+    char ari[512], err[1024];
+    app_ari(o->app_id, ari, sizeof ari);
+    json_t *context = NULL;
+    if (o->context != NULL) {
+        json_error_t je;
+        context = json_loads(o->context, JSON_REJECT_DUPLICATES, &je);
+        if (!json_is_object(context)) {
+            json_decref(context);
+            return cli_usage_error(usage, "--context is not a JSON object");
+        }
+    }
+    json_t *claims = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:{s:s, s:s, s:s, s:{s:s}}}", "iss", "forge/invocation-token",
+        "aud", ari, "iat", (json_int_t)o->now, "nbf", (json_int_t)o->now, "exp",
+        (json_int_t)(o->now + o->ttl), "app", "id", ari, "installationId",
+        o->installation_id ? o->installation_id : "ari:cloud:ecosystem::installation/qshcheck",
+        "apiBaseUrl",
+        o->api_base_url ? o->api_base_url : "https://api.atlassian.com/ex/jira/qshcheck",
+        "environment", "type", "DEVELOPMENT");
+    if (claims != NULL && context != NULL) {
+        json_object_set_new(claims, "context", context);
+    } else {
+        json_decref(context);
+    }
+    char *text = claims ? json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(claims);
+    size_t pem_len = 0, n = 0;
+    char *pem =
+        text ? read_file(o->private_key, "the private key", &pem_len, err, sizeof err) : NULL;
+    if (text == NULL || pem == NULL) {
+        qc_print_error(text == NULL ? "out of memory, or a claim that is not UTF-8" : err);
+        free(text);
+        return text == NULL ? QC_EXIT_USAGE : QC_EXIT_IO;
+    }
+    char out[16384];
+    qsh_status st = qsh_token_sign_rs256(o->kid, strlen(o->kid), text, strlen(text),
+                                         (const unsigned char *)pem, pem_len, out, sizeof out, &n);
+    OPENSSL_cleanse(pem, pem_len);
+    free(pem);
+    free(text);
+    if (st != QSH_OK) {
+        fprintf(stderr, "qshcheck: %s: %s\n", qsh_status_name(st), qsh_status_message(st));
+        return QC_EXIT_USAGE;
+    }
+    printf("%s\n", out);
+    return QC_EXIT_OK;
+}
+
+static int fit_verify(const opts *o, qsh_ctx *ctx) {
+    if (o->jwks == NULL || o->app_id == NULL || o->secret != NULL || o->public_key != NULL ||
+        (o->npos != 0 && o->npos != 2)) {
+        return cli_usage_error(usage, "token verify --kind forge-invocation needs --jwks and "
+                                      "--app-id (not --secret or --public-key)");
+    }
+    qsh_verify_params p;
+    memset(&p, 0, sizeof p);
+    p.kind = QSH_KIND_FORGE_INVOCATION;
+    opts q = *o; /* a FIT hashes no request: METHOD and TARGET are optional */
+    if (q.npos == 0) {
+        q.pos[0] = "POST";
+        q.pos[1] = "/";
+    }
+    if (fill_request(&q, "product", &p.request) != 0) {
+        return QC_EXIT_USAGE;
+    }
+    if (o->header != NULL) {
+        const char *h = o->header;
+        if (strncmp(h, "Authorization:", 14) == 0 || strncmp(h, "authorization:", 14) == 0) {
+            h += 14 + (h[14] == ' ');
+        }
+        p.authorization = h;
+        p.authorization_len = strlen(h);
+    }
+    p.now = o->now;
+    p.leeway = o->leeway;
+    p.app_id = o->app_id;
+    p.app_id_len = strlen(o->app_id);
+    char err[1024];
+    size_t jwks_len = 0;
+    char *jwks = read_file(o->jwks, "the JWKS", &jwks_len, err, sizeof err);
+    if (jwks == NULL) {
+        qc_print_error(err);
+        return QC_EXIT_IO;
+    }
+    p.jwks = jwks;
+    p.jwks_len = jwks_len;
+    qsh_status st = qsh_token_verify(ctx, &p);
+    free(jwks);
+    if (st == QSH_E_KIND_INVALID || st == QSH_E_NULL_ARG) {
+        return cli_usage_error(usage, "%s", qsh_status_message(st));
+    }
+    if (st == QSH_OK) {
+        printf("valid\n");
+        return QC_EXIT_OK;
+    }
+    printf("invalid %s\n%s\n", qsh_reason_code(st), qsh_status_message(st));
+    return QC_EXIT_FAIL;
+}
+
+/* The kind a token looks like, from its unverified header and claims. */
+static const char *seen_kind(json_t *h, json_t *c) {
+    json_t *iss = json_object_get(c, "iss"), *q = json_object_get(c, "qsh");
+    if (json_is_string(iss) && strcmp(json_string_value(iss), "forge/invocation-token") == 0) {
+        return "forge-invocation";
+    }
+    if (json_is_string(q) && strcmp(json_string_value(q), "context-qsh") == 0) {
+        return "connect-context";
+    }
+    json_t *alg = json_object_get(h, "alg");
+    if (json_is_string(alg) && strcmp(json_string_value(alg), "RS256") == 0) {
+        return "signed-install";
+    }
+    return "connect";
+}
+
 static void warn_claims(json_t *h, json_t *c, int *w) {
+    int fit = strcmp(seen_kind(h, c), "forge-invocation") == 0;
     json_t *alg = json_object_get(h, "alg");
     if (!json_is_string(alg) || (strcmp(json_string_value(alg), "HS256") != 0 &&
                                  strcmp(json_string_value(alg), "RS256") != 0)) {
@@ -243,7 +397,16 @@ static void warn_claims(json_t *h, json_t *c, int *w) {
         (*w)++;
     }
     json_t *q = json_object_get(c, "qsh");
-    if (json_is_string(q) && strcmp(json_string_value(q), "context-qsh") == 0) {
+    if (fit) { /* a FIT carries no qsh; it needs the app claim */
+        if (!json_is_object(json_object_get(c, "app"))) {
+            fprintf(stderr, "warning: the app claim is missing (FIT_APP_INVALID)\n");
+            (*w)++;
+        }
+        if (!json_is_string(json_object_get(h, "kid"))) {
+            fprintf(stderr, "warning: kid is missing: no JWKS key can be chosen (KID_INVALID)\n");
+            (*w)++;
+        }
+    } else if (json_is_string(q) && strcmp(json_string_value(q), "context-qsh") == 0) {
         fprintf(stderr, "warning: qsh is context-qsh: valid only on context-token endpoints\n");
         (*w)++;
     } else if (q == NULL) {
@@ -276,7 +439,7 @@ static int token_decode(const opts *o) {
         w++;
     }
     warn_claims(h, c, &w);
-    json_t *doc = json_pack("{s:o, s:o}", "header", h, "claims", c);
+    json_t *doc = json_pack("{s:s, s:o, s:o}", "kind", seen_kind(h, c), "header", h, "claims", c);
     json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(doc);
@@ -312,9 +475,9 @@ int cmd_token(int argc, char **argv) {
         return QC_EXIT_IO;
     }
     if (strcmp(argv[1], "sign") == 0) {
-        rc = token_sign(&o, ctx);
+        rc = is_fit_kind(&o) ? fit_sign(&o) : token_sign(&o, ctx);
     } else if (strcmp(argv[1], "verify") == 0) {
-        rc = token_verify(&o, ctx);
+        rc = is_fit_kind(&o) ? fit_verify(&o, ctx) : token_verify(&o, ctx);
     } else {
         rc = cli_usage_error(usage, "unknown token command '%s'", argv[1]);
     }

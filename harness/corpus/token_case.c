@@ -13,7 +13,8 @@ int qc_kind_parse(const char *s, size_t n, qsh_token_kind *out) {
                  {"context", QSH_KIND_CONTEXT},
                  {"install", QSH_KIND_INSTALL},
                  {"app-to-product", QSH_KIND_APP_TO_PRODUCT},
-                 {"lifecycle", QSH_KIND_LIFECYCLE}};
+                 {"lifecycle", QSH_KIND_LIFECYCLE},
+                 {"forge-invocation", QSH_KIND_FORGE_INVOCATION}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (strlen(kinds[i].name) == n && memcmp(kinds[i].name, s, n) == 0) {
             *out = kinds[i].kind;
@@ -68,6 +69,14 @@ qsh_status qc_verify_case(qsh_ctx *ctx, const qc_case *c) {
     if (c->has_client_key) {
         p.client_key = c->client_key.p;
         p.client_key_len = c->client_key.n;
+    }
+    if (c->has_jwks) {
+        p.jwks = c->jwks.p;
+        p.jwks_len = c->jwks.n;
+    }
+    if (c->has_app_id) {
+        p.app_id = c->app_id.p;
+        p.app_id_len = c->app_id.n;
     }
     if (c->has_subject) {
         p.subject = c->subject.p;

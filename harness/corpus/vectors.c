@@ -87,10 +87,12 @@ static int load_token_fields(json_t *t, qc_case *c, char *err, size_t errcap) {
         get_str(t, "audience", 0, &c->audience, &c->has_audience) ||
         get_str(t, "clientKey", 0, &c->client_key, &c->has_client_key) ||
         get_str(t, "subject", 0, &c->subject, &c->has_subject) ||
+        get_str(t, "jwks", 0, &c->jwks, &c->has_jwks) ||
+        get_str(t, "appId", 0, &c->app_id, &c->has_app_id) ||
         get_str(t, "reason", 1, &c->status, NULL)) {
         snprintf(err, errcap,
                  "tcId %lld: a token case needs kind, integer now and leeway, and a reason; "
-                 "authorization, audience, clientKey and subject must be strings",
+                 "authorization, audience, clientKey, subject, jwks and appId must be strings",
                  c->tc_id);
         return -1;
     }

@@ -47,6 +47,8 @@ typedef struct qc_case {
     int is_token;
     qc_str kind, authorization, audience, client_key, subject;
     int has_authorization, has_audience, has_client_key, has_subject;
+    qc_str jwks, app_id; /* Forge Invocation Tokens: the JWKS document's text and the app id */
+    int has_jwks, has_app_id;
     long long now, leeway;
     json_t *secrets;     /* the file's: iss -> shared secret */
     json_t *public_keys; /* the file's: kid -> PEM */

@@ -130,6 +130,12 @@ char *qc_proto_request(long long id, unsigned op, const qc_case *c, size_t *len)
         if (c->has_subject) {
             json_object_set_new(j, "subject", json_stringn(c->subject.p, c->subject.n));
         }
+        if (c->has_jwks) {
+            json_object_set_new(j, "jwks", json_stringn(c->jwks.p, c->jwks.n));
+        }
+        if (c->has_app_id) {
+            json_object_set_new(j, "appId", json_stringn(c->app_id.p, c->app_id.n));
+        }
         json_object_set(j, "secrets", c->secrets);
         json_object_set(j, "publicKeys", c->public_keys);
     }

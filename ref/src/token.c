@@ -11,10 +11,14 @@
 
 #include "b64url.h"
 #include "cursor.h"
+#include "jwks.h"
 #include "pct.h"
 #include "utf8.h"
 
 #define CONTEXT_QSH "context-qsh"
+#define FIT_ISS "forge/invocation-token"
+#define FIT_ARI_PREFIX "ari:cloud:ecosystem::app/"
+#define FIT_ARI_PREFIX_LEN (sizeof FIT_ARI_PREFIX - 1)
 
 typedef struct parsed {
     qsh_cur token;      /* the compact token */
@@ -44,8 +48,31 @@ static int jwt_param(qsh_cur query, qsh_cur *val) {
     return count > 2 ? 2 : count;
 }
 
+/* A Forge Invocation Token travels only as "Authorization: Bearer <token>". */
+static qsh_status bearer_carriage(const qsh_verify_params *p, char *tok, size_t *tok_len) {
+    if (p->authorization == NULL) {
+        return QSH_E_CARRIAGE_MISSING;
+    }
+    qsh_cur header = cur_make(p->authorization, p->authorization_len);
+    if (cur_len(header) < 8 || memcmp(header.p, "Bearer ", 7) != 0 ||
+        cur_find(cur_tail(header, 7), ' ') < cur_len(header) - 7 ||
+        cur_find(cur_tail(header, 7), '=') < cur_len(header) - 7) {
+        return QSH_E_CARRIAGE_SCHEME;
+    }
+    header = cur_tail(header, 7);
+    if (cur_len(header) > QSH_MAX_TOKEN_LEN) {
+        return QSH_E_TOKEN_TOO_LARGE;
+    }
+    memcpy(tok, header.p, cur_len(header));
+    *tok_len = cur_len(header);
+    return QSH_OK;
+}
+
 static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_len) {
     qsh_cur header = {0}, param = {0};
+    if (p->kind == QSH_KIND_FORGE_INVOCATION) {
+        return bearer_carriage(p, tok, tok_len);
+    }
     int has_header = p->authorization != NULL;
     if (has_header) {
         header = cur_make(p->authorization, p->authorization_len);
@@ -179,8 +206,12 @@ static int kid_ok(json_t *kid) {
     return strstr(s, "..") == NULL; /* no path traversal through a key store */
 }
 
+static int is_rs256(const qsh_verify_params *p) {
+    return p->kind == QSH_KIND_INSTALL || p->kind == QSH_KIND_FORGE_INVOCATION;
+}
+
 static qsh_status check_header(const qsh_verify_params *p, json_t *h) {
-    int rs256 = p->kind == QSH_KIND_INSTALL;
+    int rs256 = is_rs256(p);
     if (!str_is(json_object_get(h, "alg"), rs256 ? "RS256" : "HS256")) {
         return QSH_E_ALG_NOT_ALLOWED;
     }
@@ -194,10 +225,34 @@ static qsh_status check_header(const qsh_verify_params *p, json_t *h) {
     return QSH_OK; /* jku, jwk, x5u and x5c are never read */
 }
 
+/* RS256 with the key exactly: the signature exactly the key's size (no leading zeros dropped,
+ * nothing appended). */
+static qsh_status rs256_verify(EVP_PKEY *pkey, const char *tok, const parsed *t) {
+    qsh_status st = QSH_E_SIG_INVALID;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (md != NULL && t->sig_len == (size_t)EVP_PKEY_get_size(pkey) &&
+        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+        EVP_DigestVerify(md, t->sig, t->sig_len, (const unsigned char *)tok, t->signed_len) == 1) {
+        st = QSH_OK;
+    }
+    EVP_MD_CTX_free(md);
+    return st;
+}
+
 static qsh_status check_signature(const qsh_verify_params *p, const char *tok, parsed *t) {
-    int rs256 = p->kind == QSH_KIND_INSTALL;
+    int rs256 = is_rs256(p);
     json_t *iss = json_object_get(t->claims, "iss");
     json_t *kid = json_object_get(t->header, "kid");
+    if (p->kind == QSH_KIND_FORGE_INVOCATION) { /* the caller's JWKS, by kid, and nothing else */
+        EVP_PKEY *pkey = NULL;
+        qsh_status st = jwks_rsa_key(p->jwks, p->jwks_len, json_string_value(kid),
+                                     json_string_length(kid), &pkey);
+        if (st == QSH_OK) {
+            st = rs256_verify(pkey, tok, t);
+        }
+        EVP_PKEY_free(pkey);
+        return st;
+    }
     if (!rs256 && !json_is_string(iss)) {
         return QSH_E_ISS_MISSING;
     }
@@ -230,15 +285,7 @@ static qsh_status check_signature(const qsh_verify_params *p, const char *tok, p
         EVP_PKEY_free(pkey);
         return QSH_E_KEY_INVALID;
     }
-    st = QSH_E_SIG_INVALID;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    /* Exactly the key's size: no leading zeros dropped, nothing appended. */
-    if (md != NULL && t->sig_len == (size_t)EVP_PKEY_get_size(pkey) &&
-        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
-        EVP_DigestVerify(md, t->sig, t->sig_len, (const unsigned char *)tok, t->signed_len) == 1) {
-        st = QSH_OK;
-    }
-    EVP_MD_CTX_free(md);
+    st = rs256_verify(pkey, tok, t);
     EVP_PKEY_free(pkey);
     return st;
 }
@@ -255,6 +302,33 @@ static int numeric_date(json_t *claims, const char *name, int64_t *out) {
     }
     *out = (int64_t)json_integer_value(v);
     return 1;
+}
+
+/* The expected aud of a Forge Invocation Token: the app's ARI, from a bare id or the ARI. */
+static size_t fit_audience(const qsh_verify_params *p, char *out) {
+    size_t n = 0;
+    if (p->app_id_len < FIT_ARI_PREFIX_LEN ||
+        memcmp(p->app_id, FIT_ARI_PREFIX, FIT_ARI_PREFIX_LEN) != 0) {
+        memcpy(out, FIT_ARI_PREFIX, FIT_ARI_PREFIX_LEN);
+        n = FIT_ARI_PREFIX_LEN;
+    }
+    memcpy(out + n, p->app_id, p->app_id_len);
+    return n + p->app_id_len;
+}
+
+/* The Forge claims after the time claims and aud: iss, then app. */
+static qsh_status check_fit_claims(json_t *c, const char *ari, size_t ari_len) {
+    if (!str_is(json_object_get(c, "iss"), FIT_ISS)) {
+        return QSH_E_FIT_ISS_INVALID;
+    }
+    json_t *app = json_object_get(c, "app"), *id = json_object_get(app, "id");
+    if (!json_is_object(app) || !json_is_string(json_object_get(app, "installationId")) ||
+        !json_is_string(json_object_get(app, "apiBaseUrl")) ||
+        (id != NULL && !(json_is_string(id) && json_string_length(id) == ari_len &&
+                         memcmp(json_string_value(id), ari, ari_len) == 0))) {
+        return QSH_E_FIT_APP_INVALID;
+    }
+    return QSH_OK;
 }
 
 static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
@@ -291,7 +365,14 @@ static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
     if (exp <= iat) {
         return QSH_E_EXP_BEFORE_IAT;
     }
-    if (p->audience != NULL) {
+    char ari[FIT_ARI_PREFIX_LEN + QSH_MAX_APP_ID_LEN];
+    const char *audience = p->audience;
+    size_t audience_len = p->audience_len;
+    if (p->kind == QSH_KIND_FORGE_INVOCATION) {
+        audience = ari;
+        audience_len = fit_audience(p, ari);
+    }
+    if (audience != NULL) {
         json_t *aud = json_object_get(c, "aud"), *a;
         size_t k;
         int ok = 0;
@@ -299,12 +380,12 @@ static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
             return QSH_E_AUD_MISSING;
         }
         if (json_is_string(aud)) {
-            ok = json_string_length(aud) == p->audience_len &&
-                 memcmp(json_string_value(aud), p->audience, p->audience_len) == 0;
+            ok = json_string_length(aud) == audience_len &&
+                 memcmp(json_string_value(aud), audience, audience_len) == 0;
         }
         json_array_foreach(aud, k, a) {
-            ok |= json_is_string(a) && json_string_length(a) == p->audience_len &&
-                  memcmp(json_string_value(a), p->audience, p->audience_len) == 0;
+            ok |= json_is_string(a) && json_string_length(a) == audience_len &&
+                  memcmp(json_string_value(a), audience, audience_len) == 0;
         }
         if (!ok) {
             return QSH_E_AUD_MISMATCH;
@@ -323,6 +404,9 @@ static qsh_status check_claims(const qsh_verify_params *p, json_t *c) {
             memcmp(json_string_value(sub), p->subject, p->subject_len) != 0) {
             return QSH_E_SUB_MISMATCH;
         }
+    }
+    if (p->kind == QSH_KIND_FORGE_INVOCATION) {
+        return check_fit_claims(c, audience, audience_len);
     }
     return QSH_OK;
 }
@@ -352,12 +436,15 @@ static qsh_status check_qsh(qsh_ctx *ctx, const qsh_verify_params *p, json_t *c)
 }
 
 qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p) {
-    if (ctx == NULL || p == NULL || p->lookup == NULL ||
+    if (ctx == NULL || p == NULL || (p->lookup == NULL && p->kind != QSH_KIND_FORGE_INVOCATION) ||
         (p->authorization == NULL && p->authorization_len > 0) ||
         (p->subject == NULL && p->subject_len > 0)) {
         return QSH_E_NULL_ARG;
     }
-    if ((unsigned)p->kind > QSH_KIND_LIFECYCLE || p->now < 0 || p->leeway < 0 ||
+    if ((unsigned)p->kind > QSH_KIND_FORGE_INVOCATION || p->now < 0 || p->leeway < 0 ||
+        (p->kind == QSH_KIND_FORGE_INVOCATION &&
+         (p->jwks == NULL || p->app_id == NULL || p->app_id_len == 0 ||
+          p->app_id_len > QSH_MAX_APP_ID_LEN)) ||
         p->leeway > 86400 ||
         (p->kind == QSH_KIND_INSTALL && (p->audience == NULL || p->client_key == NULL))) {
         return QSH_E_KIND_INVALID;
@@ -379,7 +466,7 @@ qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p) {
     if (st == QSH_OK) {
         st = check_claims(p, t.claims);
     }
-    if (st == QSH_OK) {
+    if (st == QSH_OK && p->kind != QSH_KIND_FORGE_INVOCATION) {
         st = check_qsh(ctx, p, t.claims);
     }
     json_decref(t.header);
@@ -477,4 +564,63 @@ qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out, siz
     out[o] = '\0';
     *len = o;
     return QSH_OK;
+}
+
+qsh_status qsh_token_sign_rs256(const char *kid, size_t kid_len, const char *claims_json,
+                                size_t claims_json_len, const unsigned char *pem, size_t pem_len,
+                                char *out, size_t cap, size_t *len) {
+    if (kid == NULL || claims_json == NULL || pem == NULL || out == NULL || len == NULL) {
+        return QSH_E_NULL_ARG;
+    }
+    json_t *kid_j = json_stringn(kid, kid_len);
+    int kid_good = kid_j != NULL && kid_ok(kid_j);
+    json_error_t je;
+    json_t *claims = json_loadb(claims_json, claims_json_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *header =
+        kid_good ? json_pack("{s:s, s:O, s:s}", "alg", "RS256", "kid", kid_j, "typ", "JWT") : NULL;
+    json_decref(kid_j);
+    char *htext = header ? json_dumps(header, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    char *ctext =
+        json_is_object(claims) ? json_dumps(claims, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(header);
+    json_decref(claims);
+    BIO *bio = pem_len <= (size_t)INT32_MAX ? BIO_new_mem_buf(pem, (int)pem_len) : NULL;
+    EVP_PKEY *pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    qsh_status st = !kid_good       ? QSH_E_KID_INVALID
+                    : htext == NULL ? QSH_E_NO_MEMORY
+                    : ctext == NULL ? QSH_E_JSON_INVALID
+                    : pkey == NULL || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA ? QSH_E_KEY_INVALID
+                                                                                 : QSH_OK;
+    if (st == QSH_OK) {
+        size_t hl = strlen(htext), cl = strlen(ctext), sl = (size_t)EVP_PKEY_get_size(pkey);
+        size_t need = (hl + 2) / 3 * 4 + 1 + (cl + 2) / 3 * 4 + 1 + (sl + 2) / 3 * 4 + 1;
+        unsigned char *sig = malloc(sl);
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        size_t o = 0;
+        if (cap < need) {
+            st = QSH_E_BUFFER_TOO_SMALL;
+        } else if (sig == NULL || md == NULL) {
+            st = QSH_E_NO_MEMORY;
+        } else {
+            o = b64url_encode((const unsigned char *)htext, hl, out);
+            out[o++] = '.';
+            o += b64url_encode((const unsigned char *)ctext, cl, out + o);
+            if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+                EVP_DigestSign(md, sig, &sl, (const unsigned char *)out, o) != 1) {
+                st = QSH_E_CRYPTO;
+            } else {
+                out[o++] = '.';
+                o += b64url_encode(sig, sl, out + o);
+                out[o] = '\0';
+                *len = o;
+            }
+        }
+        EVP_MD_CTX_free(md);
+        free(sig);
+    }
+    EVP_PKEY_free(pkey);
+    free(htext);
+    free(ctext);
+    return st;
 }

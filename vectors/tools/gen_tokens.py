@@ -86,8 +86,8 @@ def enc(part):
     return b64(part)
 
 
-def rsa_sign(data, key):
-    p = subprocess.run(["openssl", "dgst", "-sha256", "-sign", os.path.join(KEYS, key)], input=data,
+def rsa_sign(data, key, digest="-sha256", opts=()):
+    p = subprocess.run(["openssl", "dgst", digest, "-sign", os.path.join(KEYS, key)] + list(opts), input=data,
                        capture_output=True, check=True)
     return p.stdout
 
@@ -98,6 +98,11 @@ def sign(header, claims, key=SECRET, how="hs256"):
         sig = hmac.new(key.encode() if isinstance(key, str) else key, signing_input.encode(), hashlib.sha256).digest()
     elif how == "rs256":
         sig = rsa_sign(signing_input.encode(), key)
+    elif how == "rs384":
+        sig = rsa_sign(signing_input.encode(), key, "-sha384")
+    elif how == "ps256":  # a salt of 0 octets, so that the signature is deterministic
+        sig = rsa_sign(signing_input.encode(), key, "-sha256",
+                       ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:0"])
     else:
         sig = b""
     return signing_input + "." + b64(sig), sig
@@ -156,7 +161,7 @@ def case(comment, flags, result, reason, token=None, kind="module", req=PANEL, c
 
 
 AFTER_SIGNATURE = {"EXP_MISSING", "EXP_TYPE", "EXP_EXPIRED", "IAT_MISSING", "IAT_TYPE", "IAT_IN_FUTURE", "NBF_TYPE",
-                   "NBF_NOT_YET", "EXP_BEFORE_IAT", "AUD_MISSING", "AUD_MISMATCH", "ISS_MISMATCH", "SUB_MISMATCH", "QSH_MISSING",
+                   "NBF_NOT_YET", "EXP_BEFORE_IAT", "AUD_MISSING", "AUD_MISMATCH", "ISS_MISMATCH", "SUB_MISMATCH", "FIT_ISS_INVALID", "FIT_APP_INVALID", "QSH_MISSING",
                    "QSH_TYPE", "QSH_MISMATCH", "QSH_CONTEXT_NOT_ALLOWED", "REQUEST_INVALID"}
 
 
@@ -612,6 +617,184 @@ def since_2021_cases():
     ]
 
 
+FIT_APP = "5f0e1c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
+FIT_ARI = "ari:cloud:ecosystem::app/" + FIT_APP
+FIT_KID = "forge-prod-key-1"
+FIT_OTHER_KID = "forge-prod-key-2"
+FIT_STAGING_KID = "forge-stg-key-1"
+FIT_REQ = dict(method="POST", target="/forge/remote/issue-panel", baseUrl="https://remote.example.com", profile="product")
+PROD_API = "https://api.atlassian.com/ex/jira/0b8f2c1e-cloud-id"
+STG_API = "https://api.stg.atlassian.com/ex/jira/0b8f2c1e-cloud-id"
+
+
+def b64uint(v):
+    return b64(v.to_bytes((v.bit_length() + 7) // 8, "big"))
+
+
+def rsa_modulus(pem):
+    out = subprocess.run(["openssl", "rsa", "-pubin", "-in", os.path.join(KEYS, pem), "-modulus", "-noout"],
+                         capture_output=True, text=True, check=True).stdout
+    return int(out.strip().split("=", 1)[1], 16)
+
+
+def jwk(pem="test-rsa-public.pem", kid=FIT_KID, **over):
+    """The JWK of a test public key (e is 65537 for every test key), with members overridden."""
+    return overridden({"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": b64uint(rsa_modulus(pem)),
+                       "e": b64uint(65537)}, over)
+
+
+def jwks_text(*keys):
+    return json.dumps({"keys": list(keys)}, separators=(",", ":"))
+
+
+def prod_jwks():
+    """The JWKS the verifier trusts: the production keys (two, as during a rotation)."""
+    return jwks_text(jwk(), jwk("attacker-rsa-public.pem", FIT_OTHER_KID))
+
+
+def fit_claims(**over):
+    return overridden({"iss": "forge/invocation-token", "aud": FIT_ARI, "iat": NOW - 10, "nbf": NOW - 10,
+                       "exp": NOW + 290, "jti": "b1946ac9-invocation",
+                       "app": {"id": FIT_ARI, "installationId": "ari:cloud:ecosystem::installation/6a7c0f1e",
+                               "apiBaseUrl": PROD_API, "environment": {"type": "PRODUCTION", "id": "env-1"},
+                               "module": {"type": "xen:macro", "key": "issue-panel"}},
+                       "context": {"cloudId": "0b8f2c1e-cloud-id", "moduleKey": "issue-panel"},
+                       "principal": "557058:user"}, over)
+
+
+FIT_RS = {"alg": "RS256", "kid": FIT_KID, "typ": "JWT"}
+
+
+def fit(c=None, h=FIT_RS, key="test-rsa-private.pem"):
+    return sign(h, c if c is not None else fit_claims(), key, "rs256")[0]
+
+
+def fit_case(comment, flags, result, reason, token, jwks=None, app_id=FIT_APP, authorization=None, **kw):
+    auth = None if authorization is False else authorization if authorization is not None else "Bearer " + token
+    return case(comment, flags, result, reason, token, kind="forge-invocation", req=FIT_REQ, carriage="none",
+                authorization=auth,
+                jwks=jwks if jwks is not None else prod_jwks(), appId=app_id, **kw)
+
+
+def forge_cases():
+    pub = open(os.path.join(KEYS, "test-rsa-public.pem")).read()
+    good = fit()
+    head, payload, sig = good.split(".")
+    raw_sig = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+    rs_sig_of = lambda h, c: sign(h, c, "test-rsa-private.pem", "rs256")[0].rsplit(".", 1)[1]
+    unsigned = lambda h: enc(h) + "." + enc(fit_claims()) + "." + rs_sig_of(FIT_RS, fit_claims())
+    n = rsa_modulus("test-rsa-public.pem")
+    staging_claims = fit_claims(app=dict(fit_claims()["app"], apiBaseUrl=STG_API,
+                                         environment={"type": "STAGING", "id": "env-stg"}))
+    big = fit(fit_claims(context={"pad": "x" * 6200}))
+    C = fit_case
+    return [
+        C("a valid Forge Invocation Token", ["PositiveControl", "ForgeInvocation"], "valid", "OK", good),
+        C("aud as an array holding the app's ARI", ["PositiveControl", "Audience"], "valid", "OK",
+          fit(fit_claims(aud=[FIT_ARI]))),
+        C("the app id configured as its ARI", ["PositiveControl", "ForgeInvocation"], "valid", "OK", good, app_id=FIT_ARI),
+        C("the second key of the JWKS", ["PositiveControl", "JwksKey"], "valid", "OK",
+          fit(h=dict(FIT_RS, kid=FIT_OTHER_KID), key="attacker-rsa-private.pem")),
+        C("no nbf, no context, no principal", ["PositiveControl", "ForgeInvocation"], "valid", "OK",
+          fit(fit_claims(nbf=None, context=None, principal=None))),
+        C("exp equal to now, leeway 1", ["PositiveControl", "TimeBoundary", "Leeway"], "valid", "OK",
+          fit(fit_claims(exp=NOW)), leeway=1),
+        C("apiBaseUrl of staging, signed with the production key: the claims choose no key", ["ForgeEnvironment",
+          "PositiveControl"], "valid", "OK", fit(staging_claims)),
+        # Algorithms: RS256 only.
+        C("alg none, no signature", ["AlgNone"], "invalid", "ALG_NOT_ALLOWED",
+          enc({"alg": "none", "typ": "JWT"}) + "." + enc(fit_claims()) + "."),
+        C("alg None with the RS256 signature kept", ["AlgNone"], "invalid", "ALG_NOT_ALLOWED", unsigned({"alg": "None", "kid": FIT_KID})),
+        C("HS256 signed with the JWKS key's PEM as the secret", ["AlgorithmConfusion"], "invalid", "ALG_NOT_ALLOWED",
+          hs(fit_claims(), {"alg": "HS256", "kid": FIT_KID}, pub)),
+        C("HS256 signed with the modulus n as the secret", ["AlgorithmConfusion"], "invalid", "ALG_NOT_ALLOWED",
+          hs(fit_claims(), {"alg": "HS256", "kid": FIT_KID}, n.to_bytes(256, "big"))),
+        C("RS384, signed with the JWKS key", ["AlgorithmNotAllowed"], "invalid", "ALG_NOT_ALLOWED",
+          sign({"alg": "RS384", "kid": FIT_KID}, fit_claims(), "test-rsa-private.pem", "rs384")[0]),
+        C("PS256, signed with the JWKS key (salt of 0 octets)", ["AlgorithmNotAllowed"], "invalid", "ALG_NOT_ALLOWED",
+          sign({"alg": "PS256", "kid": FIT_KID}, fit_claims(), "test-rsa-private.pem", "ps256")[0]),
+        C("ES256 (no EC key is trusted; the signature bytes are RS256's)", ["AlgorithmNotAllowed"], "invalid",
+          "ALG_NOT_ALLOWED", unsigned({"alg": "ES256", "kid": FIT_KID})),
+        C("lower-case rs256", ["AlgorithmNotAllowed"], "invalid", "ALG_NOT_ALLOWED", unsigned({"alg": "rs256", "kid": FIT_KID})),
+        # kid
+        C("no kid", ["KidInjection"], "invalid", "KID_INVALID", fit(h={"alg": "RS256", "typ": "JWT"})),
+        C("a kid the JWKS does not have", ["JwksKey"], "invalid", "KEY_UNKNOWN", fit(h=dict(FIT_RS, kid="forge-prod-key-9"))),
+        C("the JWKS names the kid twice", ["JwksKey", "MalformedJwks"], "invalid", "JWKS_INVALID", good,
+          jwks=jwks_text(jwk(), jwk("attacker-rsa-public.pem"))),
+        C("kid with path traversal", ["KidInjection"], "invalid", "KID_INVALID", fit(h=dict(FIT_RS, kid="../../jwks.json"))),
+        C("kid with a SQL injection", ["KidInjection"], "invalid", "KID_INVALID", fit(h=dict(FIT_RS, kid="k' OR '1'='1"))),
+        C("kid as a number", ["KidInjection"], "invalid", "KID_INVALID", fit(h=dict(FIT_RS, kid=1))),
+        C("kid twice in the header", ["DuplicateMember"], "invalid", "JSON_DUP_MEMBER",
+          sign('{"alg":"RS256","kid":"forge-prod-key-9","kid":"%s"}' % FIT_KID, fit_claims(), "test-rsa-private.pem", "rs256")[0]),
+        # The JWK of the kid
+        C("the JWK's kty is EC", ["JwksKey"], "invalid", "KEY_INVALID", good, jwks=jwks_text(jwk(kty="EC"))),
+        C("the JWK's use is enc", ["JwksKey"], "invalid", "KEY_INVALID", good, jwks=jwks_text(jwk(use="enc"))),
+        C("the JWK's alg is RS512", ["JwksKey"], "invalid", "KEY_INVALID", good, jwks=jwks_text(jwk(alg="RS512"))),
+        C("the JWK's n has a leading zero octet", ["JwksKey"], "invalid", "KEY_INVALID", good,
+          jwks=jwks_text(jwk(n=b64(b"\x00" + n.to_bytes(256, "big"))))),
+        C("the JWK's n is 1024 bits", ["JwksKey"], "invalid", "KEY_INVALID", good,
+          jwks=jwks_text(jwk(n=b64(n.to_bytes(256, "big")[:128])))),
+        C("the JWK's e is even", ["JwksKey"], "invalid", "KEY_INVALID", good, jwks=jwks_text(jwk(e=b64uint(65536)))),
+        C("the JWK's n is padded base64", ["JwksKey"], "invalid", "KEY_INVALID", good,
+          jwks=jwks_text(jwk(n=base64.urlsafe_b64encode(b"\x01" + n.to_bytes(256, "big")).decode()))),
+        C("the JWK has no n", ["JwksKey"], "invalid", "KEY_INVALID", good, jwks=jwks_text(jwk(n=None))),
+        # Malformed JWKS documents
+        C("the JWKS is not JSON", ["MalformedJwks"], "invalid", "JWKS_INVALID", good, jwks="{keys:[]}"),
+        C("the JWKS is an array of keys", ["MalformedJwks"], "invalid", "JWKS_INVALID", good, jwks=json.dumps([jwk()])),
+        C("the JWKS has no keys", ["MalformedJwks"], "invalid", "JWKS_INVALID", good, jwks="{}"),
+        C("the JWKS has an empty keys array", ["MalformedJwks"], "invalid", "JWKS_INVALID", good, jwks='{"keys":[]}'),
+        C("a key of the JWKS is a string", ["MalformedJwks"], "invalid", "JWKS_INVALID", good,
+          jwks='{"keys":["%s",%s]}' % (FIT_KID, json.dumps(jwk()))),
+        C("keys twice in the JWKS", ["MalformedJwks", "DuplicateMember"], "invalid", "JWKS_INVALID", good,
+          jwks='{"keys":[],"keys":[%s]}' % json.dumps(jwk())),
+        C("65 keys in the JWKS", ["MalformedJwks"], "invalid", "JWKS_INVALID", good,
+          jwks=jwks_text(*([jwk(kid="k%d" % i) for i in range(64)] + [jwk()]))),
+        C("an empty JWKS document", ["MalformedJwks"], "invalid", "JWKS_INVALID", good, jwks=""),
+        # Keys the token points at are never used.
+        C("jku names the attacker's JWKS, kid the attacker's key, signed by it", ["UntrustedHeaderKey"], "invalid",
+          "KEY_UNKNOWN", fit(h=dict(FIT_RS, kid="attacker-key", jku="https://evil.example/jwks.json"),
+                             key="attacker-rsa-private.pem")),
+        C("jwk embeds the attacker's key under the production kid, signed by it", ["UntrustedHeaderKey"], "invalid",
+          "SIG_INVALID", fit(h=dict(FIT_RS, jwk=jwk("attacker-rsa-public.pem")), key="attacker-rsa-private.pem")),
+        # Claims
+        C("iss with a trailing space", ["ForgeIssuer"], "invalid", "FIT_ISS_INVALID", fit(fit_claims(iss="forge/invocation-token "))),
+        C("iss a Connect clientKey", ["ForgeIssuer"], "invalid", "FIT_ISS_INVALID", fit(fit_claims(iss=CLIENT_KEY))),
+        C("no iss", ["ForgeIssuer"], "invalid", "FIT_ISS_INVALID", fit(fit_claims(iss=None))),
+        C("aud the bare app id instead of its ARI", ["ForgeAudience"], "invalid", "AUD_MISMATCH",
+          fit(fit_claims(aud=FIT_APP))),
+        C("aud another app's ARI", ["ForgeAudience"], "invalid", "AUD_MISMATCH",
+          fit(fit_claims(aud="ari:cloud:ecosystem::app/00000000-other-app"))),
+        C("no aud", ["ForgeAudience"], "invalid", "AUD_MISSING", fit(fit_claims(aud=None))),
+        C("expired", ["TimeBoundary"], "invalid", "EXP_EXPIRED", fit(fit_claims(iat=NOW - 400, nbf=NOW - 400, exp=NOW - 100))),
+        C("no exp", ["MissingExp"], "invalid", "EXP_MISSING", fit(fit_claims(exp=None))),
+        C("iat in the future", ["TimeBoundary"], "invalid", "IAT_IN_FUTURE", fit(fit_claims(iat=NOW + 60, nbf=NOW + 60, exp=NOW + 360))),
+        C("nbf in the future", ["TimeBoundary"], "invalid", "NBF_NOT_YET", fit(fit_claims(nbf=NOW + 60))),
+        C("no app claim", ["ForgeApp"], "invalid", "FIT_APP_INVALID", fit(fit_claims(app=None))),
+        C("app.id another app's ARI", ["ForgeApp"], "invalid", "FIT_APP_INVALID",
+          fit(fit_claims(app=dict(fit_claims()["app"], id="ari:cloud:ecosystem::app/00000000-other-app")))),
+        C("app without installationId", ["ForgeApp"], "invalid", "FIT_APP_INVALID",
+          fit(fit_claims(app={k: v for k, v in fit_claims()["app"].items() if k != "installationId"}))),
+        # Environments: the claims never choose the JWKS.
+        C("apiBaseUrl of staging, signed with a staging key under its own kid", ["ForgeEnvironment"], "invalid",
+          "KEY_UNKNOWN", fit(staging_claims, h=dict(FIT_RS, kid=FIT_STAGING_KID), key="test-staging-rsa-private.pem")),
+        C("apiBaseUrl of staging, signed with a staging key under the production kid", ["ForgeEnvironment"], "invalid",
+          "SIG_INVALID", fit(staging_claims, key="test-staging-rsa-private.pem")),
+        # Carriage, size, signature
+        C("Authorization: JWT <fit>", ["Carriage"], "invalid", "CARRIAGE_SCHEME", good, authorization="JWT " + good),
+        C("lower-case bearer", ["Carriage", "BearerSchemeCase"], "acceptable", "CARRIAGE_SCHEME", good,
+          authorization="bearer " + good),
+        C("two spaces after Bearer", ["Carriage"], "invalid", "CARRIAGE_SCHEME", good, authorization="Bearer  " + good),
+        C("the FIT in a jwt query parameter, no Authorization header", ["Carriage"], "invalid", "CARRIAGE_MISSING",
+          good, authorization=False, target=FIT_REQ["target"] + "?jwt=" + good),
+        C("a FIT over 8 KiB", ["TokenSize"], "invalid", "TOKEN_TOO_LARGE", big, sig_checked=False),
+        C("one bit of the signature flipped", ["Signature"], "invalid", "SIG_INVALID", tamper_sig(good)),
+        C("a zero byte in front of the signature", ["Signature", "LenientSignatureDecoding"], "invalid", "SIG_INVALID",
+          with_sig(good, b64(b"\x00" + raw_sig))),
+        C("claims changed after signing", ["Signature"], "invalid", "SIG_INVALID",
+          head + "." + enc(fit_claims(principal="557058:admin")) + "." + sig),
+    ]
+
+
 NOTES = {
     "PositiveControl": ("BASIC", "A token that must verify: a verifier rejecting it is broken, not strict."),
     "Carriage": ("EDGE_CASE", "How the token travels: Authorization: JWT <token>, exactly, or one jwt query parameter; both, or two parameters, are ambiguous."),
@@ -656,6 +839,14 @@ NOTES = {
     "AtlassianQueryWins": ("DOCUMENTED", "Atlassian's Java verifier reads the jwt query parameter first and ignores the header then; the strict verifier calls two carriers ambiguous (acceptable when the query token is valid)."),
     "AtlassianTruncatesDates": ("DOCUMENTED", "Atlassian's Java verifier reads NumericDates through a library that truncates fractions; the strict verifier takes integers only (acceptable when the truncated date passes)."),
     "KeyEnvironment": ("KNOWN_MISTAKE", "The install key server (production, staging, FedRAMP) is chosen from the unverified request or claims: the verifier must use the one key set it was configured with."),
+    "ForgeInvocation": ("DOCUMENTED", "A Forge Invocation Token: Authorization: Bearer, RS256, the key by kid from the JWKS the verifier was given, iss forge/invocation-token, aud the app's ARI, the time claims, and the app claim."),
+    "JwksKey": ("EDGE_CASE", "The key is the one JWK of the given JWKS with the token's kid: kty RSA, use sig and alg RS256 when present, n and e minimal unpadded base64url, n of 2048 to 8192 bits, e odd."),
+    "MalformedJwks": ("EDGE_CASE", "The JWKS is the verifier's input too: a JSON object without duplicate names whose keys array holds 1 to 64 JWK objects, no kid twice."),
+    "ForgeIssuer": ("DOCUMENTED", "iss is exactly forge/invocation-token."),
+    "ForgeAudience": ("KNOWN_MISTAKE", "aud is the app's ARI, ari:cloud:ecosystem::app/<id>; a verifier comparing it with the bare app id, or not at all, takes another app's token."),
+    "ForgeApp": ("DOCUMENTED", "The app claim holds installationId and apiBaseUrl, and its id, when present, is this app's ARI."),
+    "ForgeEnvironment": ("KNOWN_MISTAKE", "The JWKS (production or staging) is chosen from the unverified app.apiBaseUrl claim (atlassian-connect-express 11.5.3): a token signed with a staging key verifies in production."),
+    "BearerSchemeCase": ("DECISION", "HTTP auth schemes are case-insensitive (RFC 7235 section 2.1); the strict verifier takes Bearer exactly, so a lower-case scheme is acceptable."),
     "Bitbucket": ("DOCUMENTED", "Bitbucket Connect: install and uninstall callbacks are HS256 with the shared secret of the body (no signed install); its app-to-product tokens carry sub = clientKey."),
 }
 LINKS = {
@@ -675,6 +866,14 @@ LINKS = {
     "AtlassianTruncatesDates": ["docs/RULES.md#what-atlassians-own-verifier-accepts"],
     "KeyEnvironment": ["docs/RULES.md#what-the-products-enforce-since-2021"],
     "Bitbucket": ["docs/RULES.md#what-the-products-enforce-since-2021"],
+    "ForgeInvocation": ["docs/RULES.md#forge-invocation-tokens"],
+    "JwksKey": ["https://www.rfc-editor.org/rfc/rfc7517#section-4", "https://www.rfc-editor.org/rfc/rfc7518#section-6.3.1"],
+    "MalformedJwks": ["https://www.rfc-editor.org/rfc/rfc7517#section-5"],
+    "ForgeIssuer": ["docs/RULES.md#forge-invocation-tokens"],
+    "ForgeAudience": ["docs/RULES.md#forge-invocation-tokens"],
+    "ForgeApp": ["docs/RULES.md#forge-invocation-tokens"],
+    "ForgeEnvironment": ["docs/RULES.md#forge-invocation-tokens"],
+    "BearerSchemeCase": ["https://www.rfc-editor.org/rfc/rfc7235#section-2.1"],
 }
 
 FILES = [
@@ -689,6 +888,9 @@ FILES = [
     ("token_products_2021.json", "What the products enforce since 2021: carriers, lifecycle qsh, tenant from iss, "
      "what Atlassian's own verifier accepts, key environments and Bitbucket.",
      lambda: since_2021_cases()),
+    ("token_forge_invocation.json", "Forge Invocation Tokens: carriage, RS256, the JWKS and its keys, kid, iss, aud, "
+     "the time claims, the app claim and environments.",
+     lambda: forge_cases()),
 ]
 
 

@@ -14,6 +14,13 @@
 #define QSH_MAX_TOKEN_LEN 8192u
 #define QSH_MAX_JSON_DEPTH 16u /* QSH_E_JSON_TOO_DEEP beyond this */
 #define QSH_MAX_KID_LEN 128u
+/* Forge Invocation Tokens: a JWKS document beyond these is QSH_E_JWKS_INVALID; an RSA modulus
+ * outside these bits is QSH_E_KEY_INVALID. */
+#define QSH_MAX_JWKS_LEN 65536u
+#define QSH_MAX_JWKS_KEYS 64u
+#define QSH_MIN_RSA_BITS 2048u
+#define QSH_MAX_RSA_BITS 8192u
+#define QSH_MAX_APP_ID_LEN 256u
 
 /* A qsh is 32 bytes of SHA-256 written as 64 lowercase hex digits; buffers for it hold the
  * terminating NUL too. */

@@ -157,7 +157,15 @@ extern "C" {
     X(QSH_E_CARRIAGE_QUERY_NOT_ALLOWED, 135,                                                       \
       "this kind of token travels only in the Authorization header, never in the query")           \
     /* Bitbucket app to product: sub is not the expected clientKey */                              \
-    X(QSH_E_SUB_MISMATCH, 136, "sub is missing or not the expected clientKey")
+    X(QSH_E_SUB_MISMATCH, 136, "sub is missing or not the expected clientKey")                     \
+    /* Forge: the JWKS the caller gave is not a JWK Set this verifier can use */                   \
+    X(QSH_E_JWKS_INVALID, 137,                                                                     \
+      "the JWKS is not a JSON object with a keys array of JWKs, or names the kid twice")           \
+    /* Forge: iss is not forge/invocation-token */                                                 \
+    X(QSH_E_FIT_ISS_INVALID, 138, "iss is not forge/invocation-token")                             \
+    /* Forge: the app claim is missing or not this app's */                                        \
+    X(QSH_E_FIT_APP_INVALID, 139,                                                                  \
+      "the app claim lacks installationId or apiBaseUrl, or its id is not this app's")
 
 typedef enum qsh_status {
 #define QSH_STATUS_ENUM_ENTRY(name, value, message) name = value,

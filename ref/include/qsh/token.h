@@ -44,13 +44,14 @@ extern "C" {
 #pragma GCC visibility push(default)
 
 typedef enum qsh_token_kind {
-    QSH_KIND_MODULE = 0,         /* an iframe URL signed by the product: HS256 */
-    QSH_KIND_WEBHOOK = 1,        /* a webhook from the product: HS256 */
-    QSH_KIND_CONTEXT = 2,        /* an endpoint for AP.context.getToken() tokens: HS256 */
-    QSH_KIND_INSTALL = 3,        /* signed install or uninstall callback: RS256 */
-    QSH_KIND_APP_TO_PRODUCT = 4, /* an app calling the product: HS256, header only */
-    QSH_KIND_LIFECYCLE = 5       /* an HS256 lifecycle callback: enabled and disabled, and
-                                    Bitbucket's installed and uninstalled (no signed install) */
+    QSH_KIND_MODULE = 0,          /* an iframe URL signed by the product: HS256 */
+    QSH_KIND_WEBHOOK = 1,         /* a webhook from the product: HS256 */
+    QSH_KIND_CONTEXT = 2,         /* an endpoint for AP.context.getToken() tokens: HS256 */
+    QSH_KIND_INSTALL = 3,         /* signed install or uninstall callback: RS256 */
+    QSH_KIND_APP_TO_PRODUCT = 4,  /* an app calling the product: HS256, header only */
+    QSH_KIND_LIFECYCLE = 5,       /* an HS256 lifecycle callback: enabled and disabled, and
+                                     Bitbucket's installed and uninstalled (no signed install) */
+    QSH_KIND_FORGE_INVOCATION = 6 /* a Forge Invocation Token to a Forge Remote: see below */
 } qsh_token_kind;
 
 /* Finds a key: for HS256 the shared secret of the tenant named by iss (kid may be empty); for
@@ -75,7 +76,31 @@ typedef struct qsh_verify_params {
     size_t client_key_len;
     const char *subject; /* expected sub, or NULL (Bitbucket app to product: the clientKey) */
     size_t subject_len;
+    /* QSH_KIND_FORGE_INVOCATION only (lookup is not used then and may be NULL): */
+    const char *jwks; /* the JWK Set document the caller trusts, as JSON text; never fetched */
+    size_t jwks_len;
+    const char *app_id; /* the app's id, bare ("<uuid>") or as its ARI */
+    size_t app_id_len;
 } qsh_verify_params;
+
+/* Forge Invocation Tokens (QSH_KIND_FORGE_INVOCATION; docs/RULES.md, Forge Invocation Tokens)
+ * follow the same steps with these differences:
+ *  1. carriage   only "Authorization: Bearer <token>" (scheme case-sensitive, one space, no
+ *                '='); never the query.
+ *  4. header     alg exactly "RS256"; kid required, of the syntax above.
+ *  5. signature  the key is the one JWK of the caller's JWKS whose kid is the token's
+ *                (QSH_E_KEY_UNKNOWN if none): the JWKS must be a JSON object (no duplicate
+ *                names, at most QSH_MAX_JWKS_LEN bytes) whose keys array holds 1 to
+ *                QSH_MAX_JWKS_KEYS objects and names no kid twice (QSH_E_JWKS_INVALID); the
+ *                JWK must have kty "RSA", use "sig" and alg "RS256" when present, n and e
+ *                unpadded base64url without leading zero octets, n of QSH_MIN_RSA_BITS to
+ *                QSH_MAX_RSA_BITS, e odd and at least 3 (QSH_E_KEY_INVALID). Nothing in the
+ *                token (jku, jwk, x5u, app.apiBaseUrl, ...) chooses the key or the JWKS.
+ *  6. claims     the time claims as above; aud holding exactly "ari:cloud:ecosystem::app/<id>";
+ *                iss exactly "forge/invocation-token" (QSH_E_FIT_ISS_INVALID); app an object
+ *                with string installationId and apiBaseUrl and, when present, id equal to the
+ *                app's ARI (QSH_E_FIT_APP_INVALID).
+ *  7. qsh        not used. */
 
 /* Verifies the token a request carries. QSH_OK when it is valid. */
 QSH_MUST_USE qsh_status qsh_token_verify(qsh_ctx *ctx, const qsh_verify_params *p);
@@ -107,6 +132,17 @@ typedef struct qsh_sign_params {
  * canonicalization when that fails. */
 QSH_MUST_USE qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out,
                                        size_t cap, size_t *len);
+
+/* Writes an RS256 token and a NUL into out[0..cap): header {"alg":"RS256","kid":kid,"typ":"JWT"},
+ * the claims given as a JSON object's text (written compact), signed with the PEM private key
+ * (for tests and tools: Forge Invocation Tokens are signed by Forge). QSH_E_NULL_ARG,
+ * QSH_E_KID_INVALID for a kid the verifier would refuse, QSH_E_JSON_INVALID for claims that are
+ * not a JSON object, QSH_E_KEY_INVALID for a key that is not an RSA private key,
+ * QSH_E_BUFFER_TOO_SMALL, QSH_E_CRYPTO. */
+QSH_MUST_USE qsh_status qsh_token_sign_rs256(const char *kid, size_t kid_len,
+                                             const char *claims_json, size_t claims_json_len,
+                                             const unsigned char *pem, size_t pem_len, char *out,
+                                             size_t cap, size_t *len);
 
 /* Strict unpadded base64url decoding of in[0..n) into out[0..cap) (exposed for tools and
  * tests); n * 3 / 4 bytes always suffice. QSH_OK with *out_len set, QSH_E_B64_INVALID,

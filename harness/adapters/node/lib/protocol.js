@@ -18,7 +18,8 @@ function serve(hello, handle) {
       }
       try {
         const result = await handle(msg);
-        write({id: msg.id, result});
+        // {skipped: reason}: the adapter cannot answer this case (PROTOCOL.md).
+        write(result && result.skipped !== undefined ? {id: msg.id, skipped: result.skipped} : {id: msg.id, result});
       } catch (e) {
         write({id: msg.id, error: {status: String(e && e.message ? e.message : e).slice(0, 200)}});
       }
