@@ -249,14 +249,12 @@ public final class Qsh {
         for (String[] p : params) {
             groups.computeIfAbsent(percentEncode(p[0]), k -> new ArrayList<>()).add(p[1]);
         }
-        List<String> pieces = new ArrayList<>();
-        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            // String.compareTo is UTF-16 code-unit order, the order the rules ask for (not the
-            // byte order of the encoded values).
-            pieces.add(group.getKey() + "=" + group.getValue().stream().sorted()
-                    .map(Qsh::percentEncode).collect(Collectors.joining(",")));
-        }
-        return String.join("&", pieces);
+        // Values sort by String.compareTo, UTF-16 code-unit order, the order the rules ask for
+        // (not the byte order of the encoded values).
+        return groups.entrySet().stream()
+                .map(group -> group.getKey() + "=" + group.getValue().stream().sorted()
+                        .map(Qsh::percentEncode).collect(Collectors.joining(",")))
+                .collect(Collectors.joining("&"));
     }
 
     /**
