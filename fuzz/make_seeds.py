@@ -40,11 +40,16 @@ def token_seeds(out):
     for path in sorted(glob.glob(os.path.join(VECTORS, "token_*.json"))):
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
-        kinds = {"module": 0, "webhook": 1, "context": 2, "install": 3, "app-to-product": 4}
+        # fuzz_token_verify has five kinds: a lifecycle token seeds the module one.
+        kinds = {"module": 0, "webhook": 1, "context": 2, "install": 3, "app-to-product": 4, "lifecycle": 0}
         for g in doc["testGroups"]:
             for t in g["tests"]:
                 tok = t.get("token")
                 if tok is None or len(tok) > 8200:
+                    continue
+                if t["kind"] == "forge-invocation":  # fuzz_fit_verify: its JWKS, then the token
+                    out["fuzz_fit_verify"].add(b"\x02" + t["jwks"].encode() + b"\xff" + tok.encode())
+                    out["fuzz_fit_verify"].add(b"\x00" + tok.encode())
                     continue
                 tokens.append(tok)
                 k = kinds[t["kind"]]
@@ -56,6 +61,7 @@ def token_seeds(out):
         out["fuzz_token_verify"].add(b"\x00" + big)
     fixture_tokens(out)
     roundtrip_seeds(out, tokens)
+    out["fuzz_fit_verify"].add(b"\x01" + b"b1946ac9-invocation")  # a round trip
 
 
 def b64url(data):

@@ -98,7 +98,11 @@ qsh_status jwks_rsa_key(const char *doc, size_t n, const char *kid, size_t kid_l
              json_array_size(keys) <= QSH_MAX_JWKS_KEYS && depth(root) <= QSH_MAX_JSON_DEPTH;
     json_array_foreach(keys, i, k) {
         ok &= json_is_object(k);
+#ifdef QSHCHECK_MUTANT_JWKS_KID /* a planted bug for the fuzz mutation check: kid unread */
+        if (i == 0) {
+#else
         if (str_is(json_object_get(k, "kid"), kid, kid_len)) {
+#endif
             matches++;
             found = k;
         }
