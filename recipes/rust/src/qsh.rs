@@ -143,17 +143,14 @@ fn parse_origin(scheme: &str, authority: &str) -> Result<String, &'static str> {
         _ => return Err("QSH_E_URL_SCHEME"),
     };
     const INVALID: &str = "QSH_E_URL_INVALID";
-    if authority.is_empty() || authority.contains('@') {
-        return Err(INVALID);
-    }
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(inner) => {
-            let end = inner.find(']').filter(|&end| end > 0).ok_or(INVALID)?;
-            authority.split_at(end + 2) // an IPv6 literal, brackets included
-        }
-        None => authority.split_at(authority.find(':').unwrap_or(authority.len())),
+    // An IPv6 literal keeps its brackets; any other host ends at the first ':'.
+    let host_end = match authority.strip_prefix('[') {
+        Some(inner) => inner.find(']').filter(|&end| end > 0).ok_or(INVALID)? + 2,
+        None => authority.find(':').unwrap_or(authority.len()),
     };
-    if host.is_empty() || (!host.starts_with('[') && host.contains(['[', ']'])) {
+    let (host, port) = authority.split_at(host_end);
+    let bracket_elsewhere = !host.starts_with('[') && host.contains(['[', ']']);
+    if host.is_empty() || authority.contains('@') || bracket_elsewhere {
         return Err(INVALID);
     }
     let port = match port.strip_prefix(':') {
