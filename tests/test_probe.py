@@ -8,6 +8,7 @@ usage: test_probe.py QSHCHECK"""
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
@@ -258,10 +259,21 @@ def check_usage(c, qc):
           "usage error for %s: got %d %s" % (what, rc, err[:200]))
 
 
+def check_no_corpus(c, qc):
+    env = {**os.environ, "QSHCHECK_VECTORS": os.path.join(HERE, "no-such-corpus")}
+    p = subprocess.run([qc, "probe", "--secret", SECRET, "--client-key", KEY, "--route",
+                        "module=http://127.0.0.1:1/m"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    c(p.returncode == 3 and p.stdout == "" and "no-such-corpus" in p.stderr,
+      "a corpus that cannot be read: exit 3 before anything is sent, got %d %s" %
+      (p.returncode, p.stderr))
+
+
 def main():
     qc = sys.argv[1]
     c = Checks()
     check_usage(c, qc)
+    check_no_corpus(c, qc)
     check_wire(c, qc)
     check_unreachable(c, qc)
     check_correct_app(c, qc)

@@ -7,14 +7,10 @@
 
 #include "corpus/vectors.h"
 #include "probe/jwt.h"
+#include "probe/queries.h"
 #include "qsh/qsh.h"
 
-/* The corpus files whose query shapes every app sees from a product: parsing, order, escapes,
- * repeats, the documented examples. */
-static const char *const corpus_files[] = {"qsh_examples.json", "qsh_query_parsing.json",
-                                           "qsh_sorting.json", "qsh_encoding.json"};
-enum { PER_FILE = 64, TOKEN_TTL = 180, SKEW = 3600 };
-#define MAX_CORPUS_QUERIES (PER_FILE * sizeof corpus_files / sizeof corpus_files[0])
+enum { TOKEN_TTL = 180, SKEW = 3600 };
 
 static const char other_tenant[] = "qshcheck-probe-other-tenant";
 static const char other_secret[] = "qshcheck-probe-secret-of-another-tenant";
@@ -90,109 +86,6 @@ static int split_url(const char *url, char **origin, char **target, char *err, s
     const char *rest = url + auth_end;
     snprintf(*target, n - auth_end + 2, "%s%s", rest[0] == '/' ? "" : "/", rest);
     return 0;
-}
-
-static int hex_value(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
-/* 1 when a parameter of query is named jwt once form-decoded (j%77t is jwt too): the product's
- * token is the only jwt parameter a request can carry. */
-static int has_jwt_name(const char *query) {
-    for (const char *p = query; *p != '\0';) {
-        size_t piece = strcspn(p, "&"), name = strcspn(p, "&=");
-        char decoded[4];
-        size_t n = 0;
-        for (size_t i = 0; i < name && n < sizeof decoded; i++) {
-            if (p[i] == '%' && i + 2 < name && hex_value(p[i + 1]) >= 0 &&
-                hex_value(p[i + 2]) >= 0) {
-                decoded[n++] = (char)(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2]));
-                i += 2;
-            } else {
-                decoded[n++] = p[i] == '+' ? ' ' : p[i];
-            }
-        }
-        if (n == 3 && memcmp(decoded, "jwt", 3) == 0) {
-            return 1;
-        }
-        p += piece + (p[piece] == '&');
-    }
-    return 0;
-}
-
-/* The query of a valid GET case without a body, or NULL when it has none or one the probe
- * cannot use: a fragment, or a jwt parameter of its own (the probe adds the token). */
-static const char *usable_query(const qc_case *c, size_t *len) {
-    const char *q = memchr(c->target.p, '?', c->target.n);
-    if (c->result != QC_VALID || c->has_body || c->method.n != 3 ||
-        memcmp(c->method.p, "GET", 3) != 0 || q == NULL) {
-        return NULL;
-    }
-    *len = c->target.n - (size_t)(q + 1 - c->target.p);
-    return *len > 0 && printable(q + 1, *len) && memchr(q + 1, '#', *len) == NULL ? q + 1 : NULL;
-}
-
-static void free_all(char **s, size_t n) {
-    for (size_t k = 0; k < n; k++) {
-        free(s[k]);
-    }
-}
-
-/* Adds the usable queries of one file to out: all of them, or PER_FILE evenly spread over a
- * larger file, each once. -1 when out of memory. */
-static int file_queries(const qc_file *file, char **out, size_t *n) {
-    size_t usable = 0, *which = malloc((file->count ? file->count : 1) * sizeof *which), len;
-    if (which == NULL) {
-        return -1;
-    }
-    for (size_t i = 0; i < file->count; i++) {
-        if (usable_query(&file->cases[i], &len) != NULL) {
-            which[usable++] = i;
-        }
-    }
-    size_t take = usable < PER_FILE ? usable : PER_FILE;
-    int rc = 0;
-    for (size_t t = 0; t < take && rc == 0; t++) {
-        const char *q = usable_query(&file->cases[which[t * usable / take]], &len);
-        char *query = dup_n(q, len);
-        int keep = query != NULL && !has_jwt_name(query);
-        for (size_t k = 0; keep && k < *n; k++) {
-            keep = strcmp(out[k], query) != 0;
-        }
-        rc = query == NULL ? -1 : 0;
-        if (keep) {
-            out[(*n)++] = query;
-        } else {
-            free(query);
-        }
-    }
-    free(which);
-    return rc;
-}
-
-/* The queries of the corpus files' valid GET cases: at most MAX_CORPUS_QUERIES. */
-static size_t corpus_queries(const char *dir, char **out, char *err, size_t errcap) {
-    size_t n = 0;
-    for (size_t f = 0; f < sizeof corpus_files / sizeof corpus_files[0]; f++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, corpus_files[f]);
-        qc_file file;
-        if (qc_file_load(path, &file, err, errcap) != 0) {
-            free_all(out, n);
-            return (size_t)-1;
-        }
-        int rc = file_queries(&file, out, &n);
-        qc_file_free(&file);
-        if (rc != 0) {
-            snprintf(err, errcap, "out of memory");
-            free_all(out, n);
-            return (size_t)-1;
-        }
-    }
-    return n;
 }
 
 /* How one token is made. */
@@ -472,7 +365,7 @@ int qc_probe_plan_route(qc_probe_plan *plan, const qc_probe_config *cfg, size_t 
                         qc_route_kind kind, const char *url, char *err, size_t errcap) {
     route_ctx r = {plan, cfg,  route, kind,   NULL, NULL, "GET", NULL,
                    NULL, NULL, err,   errcap, 0,    0,    NULL};
-    char *queries[MAX_CORPUS_QUERIES];
+    char *queries[QC_PROBE_MAX_QUERIES];
     size_t nq = 0;
     int rc = -1;
     if (split_url(url, &r.origin, &r.target, err, errcap) != 0) {
@@ -498,7 +391,7 @@ int qc_probe_plan_route(qc_probe_plan *plan, const qc_probe_config *cfg, size_t 
             goto done;
         }
     }
-    nq = corpus_queries(cfg->vectors_dir, queries, err, errcap);
+    nq = qc_probe_corpus_queries(cfg->vectors_dir, queries, err, errcap);
     if (nq == (size_t)-1) {
         nq = 0;
         goto done;

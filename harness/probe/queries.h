@@ -1,0 +1,20 @@
+/* The query shapes a probe sends: the queries of the corpus's valid GET cases (parsing, order,
+ * escapes, repeats, the documented examples), which every correct app accepts from a product. */
+#ifndef QC_PROBE_QUERIES_H
+#define QC_PROBE_QUERIES_H
+
+#include <stddef.h>
+
+enum {
+    QC_PROBE_FILES = 4,     /* the corpus files read */
+    QC_PROBE_PER_FILE = 64, /* the most queries taken from one, spread evenly over it */
+    QC_PROBE_MAX_QUERIES = QC_PROBE_FILES * QC_PROBE_PER_FILE
+};
+
+/* Fills out[0..n) with new strings, each query once, none with a jwt parameter of its own (the
+ * probe adds the token); returns n, or (size_t)-1 with err when a file cannot be loaded or
+ * memory runs out. */
+size_t qc_probe_corpus_queries(const char *dir, char *out[QC_PROBE_MAX_QUERIES], char *err,
+                               size_t errcap);
+
+#endif
