@@ -84,13 +84,10 @@ public final class Qsh {
         require(utf8Length(r.target()) <= MAX_TARGET_LEN, "QSH_E_TARGET_TOO_LONG",
                 "the request target is over 1 MiB");
         onTheWire(r.target(), "QSH_E_TARGET_BYTE", "the request target");
-        String baseOrigin = null;
-        String basePath = "";
-        if (!r.baseUrl().isEmpty()) {
-            Matcher base = baseUrl(r.baseUrl());
-            baseOrigin = origin(base, "QSH_E_BASE_URL_INVALID", "QSH_E_BASE_URL_INVALID");
-            basePath = base.group(3);
-        }
+        Matcher base = r.baseUrl().isEmpty() ? null : baseUrl(r.baseUrl()); // "" for none
+        String baseOrigin = base == null ? null
+                : origin(base, "QSH_E_BASE_URL_INVALID", "QSH_E_BASE_URL_INVALID");
+        String basePath = base == null ? "" : base.group(3);
         String body = formBody(r);
 
         String rest = r.target();
@@ -181,11 +178,11 @@ public final class Qsh {
 
     private static String canonicalUri(String path, String basePath, Profile profile)
             throws QshException {
+        // SERVER hashes the path as sent (checked that it decodes); PRODUCT the decoded paths.
+        String decoded = decode(path, false, "QSH_E_PERCENT_MALFORMED");
         if (profile == Profile.PRODUCT) {
-            path = decode(path, false, "QSH_E_PERCENT_MALFORMED");
+            path = decoded;
             basePath = decode(basePath, false, "QSH_E_BASE_URL_INVALID");
-        } else {
-            decode(path, false, "QSH_E_PERCENT_MALFORMED"); // checked only: hashed as sent
         }
         // The base path comes off on a segment boundary only: /wiki/x -> /x, /wikipedia/x stays.
         basePath = basePath.replaceFirst("/+$", "");
