@@ -460,6 +460,13 @@ def test_forge_invocation_commands(tmp):
     rc, out, err = qc("token", "decode", tok)
     check(rc == 0 and json.loads(out)["kind"] == "forge-invocation" and "qsh" not in err,
           "token decode names a FIT and does not ask it for a qsh")
+    bare = [t["token"] for t in doc["testGroups"][0]["tests"] if t["comment"].startswith("aud the bare app id")][0]
+    rc, out, err = qc("diagnose", "--token", bare, "POST", "/")
+    check(rc == 2 and "Forge Invocation Token" in err and "claim aud" in err and "AUD_MISMATCH" in err,
+          "diagnose --token explains a FIT's aud")
+    rc, out, err = qc("diagnose", "--token", tok, "POST", "/")
+    check(rc == 2 and "show no fault" in err and "--kind forge-invocation" in err,
+          "diagnose --token: a sound FIT is sent to token verify")
 
 
 def main():

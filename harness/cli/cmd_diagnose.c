@@ -84,6 +84,68 @@ static int from_message(const char *m, qc_dvalue *expected, qc_dvalue *claimed) 
     return count;
 }
 
+/* A Forge Invocation Token has no qsh: say so, and which rule of docs/RULES.md ("Forge
+ * Invocation Tokens") its header and claims fail, as far as they show without the JWKS. */
+static void explain_fit(const qc_token_parts *parts, json_t *claims) {
+    int w = 0, bad = 0;
+    json_t *h = qc_token_segment(parts->seg[0], parts->len[0], "header", &w);
+    json_t *alg = json_object_get(h, "alg"), *aud = json_object_get(claims, "aud");
+    json_t *app = json_object_get(claims, "app"), *a;
+    const char *ari = "ari:cloud:ecosystem::app/";
+    size_t i;
+    fputs("qshcheck: this is a Forge Invocation Token (iss forge/invocation-token): it carries no "
+          "qsh\n",
+          stderr);
+    if (!json_is_string(alg) || strcmp(json_string_value(alg), "RS256") != 0) {
+        fprintf(stderr, "  header: alg is %s, not RS256 (ALG_NOT_ALLOWED)\n",
+                json_is_string(alg) ? json_string_value(alg) : "missing");
+        bad++;
+    }
+    if (!json_is_string(json_object_get(h, "kid"))) {
+        fputs("  header: no kid, so no JWKS key can be chosen (KID_INVALID)\n", stderr);
+        bad++;
+    }
+    int aud_ari = json_is_string(aud) && strncmp(json_string_value(aud), ari, strlen(ari)) == 0;
+    json_array_foreach(aud, i, a) {
+        aud_ari |= json_is_string(a) && strncmp(json_string_value(a), ari, strlen(ari)) == 0;
+    }
+    if (!aud_ari) {
+        fprintf(stderr, "  claim aud: %s, not the app's ARI %s<app id> (%s)\n",
+                json_is_string(aud) ? json_string_value(aud)
+                : aud               ? "not an ARI"
+                                    : "missing",
+                ari, aud ? "AUD_MISMATCH" : "AUD_MISSING");
+        bad++;
+    }
+    const char *dates[] = {"exp", "iat"};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *d = json_object_get(claims, dates[k]);
+        if (!json_is_integer(d) || json_integer_value(d) < 0) {
+            fprintf(stderr, "  claim %s: %s (%s)\n", dates[k],
+                    d ? "not a non-negative integer" : "missing",
+                    k == 0 ? (d ? "EXP_TYPE" : "EXP_MISSING") : (d ? "IAT_TYPE" : "IAT_MISSING"));
+            bad++;
+        }
+    }
+    if (!json_is_object(app) || !json_is_string(json_object_get(app, "installationId")) ||
+        !json_is_string(json_object_get(app, "apiBaseUrl"))) {
+        fputs("  claim app: missing, or without installationId or apiBaseUrl (FIT_APP_INVALID)\n",
+              stderr);
+        bad++;
+    }
+    json_t *base = json_object_get(app, "apiBaseUrl");
+    if (json_is_string(base) && strstr(json_string_value(base), ".stg.") != NULL) {
+        fputs("  claim app.apiBaseUrl is of staging: a verifier must not choose its JWKS from it\n"
+              "  (ForgeEnvironment); the production JWKS refuses a staging key\n",
+              stderr);
+    }
+    fprintf(stderr,
+            "%s  the key, the signature and the clock: qshcheck token verify --kind "
+            "forge-invocation --jwks FILE --app-id ID --header 'Authorization: Bearer ...'\n",
+            bad ? "" : "  header and claims show no fault;\n");
+    json_decref(h);
+}
+
 /* The claimed value from a token's qsh claim. 0, or -1 with a message printed. */
 static int from_token(const char *t, qc_dvalue *claimed) {
     qc_token_parts parts;
@@ -95,8 +157,12 @@ static int from_token(const char *t, qc_dvalue *claimed) {
     json_t *claims = qc_token_segment(parts.seg[1], parts.len[1], "claims", &warnings);
     json_t *q = json_object_get(claims, "qsh");
     int rc = -1;
+    json_t *iss = json_object_get(claims, "iss");
     if (claims == NULL || !json_is_object(claims)) {
         fputs("qshcheck: the token's claims cannot be decoded\n", stderr);
+    } else if (json_is_string(iss) &&
+               strcmp(json_string_value(iss), "forge/invocation-token") == 0) {
+        explain_fit(&parts, claims);
     } else if (!json_is_string(q)) {
         fputs("qshcheck: the token has no qsh claim (QSH_MISSING)\n", stderr);
     } else if (strcmp(json_string_value(q), "context-qsh") == 0) {
