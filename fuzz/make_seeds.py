@@ -206,6 +206,51 @@ def base_path(url):
     return rest[rest.index("/") + 1:] if "/" in rest else ""
 
 
+def http_seed(flags, method, target, headers=(), body=b""):
+    """An input of fuzz_http: flags, then method, target, headers and body split at 0xFF."""
+    return bytes([flags]) + b"\xff".join([method, target, b"\n".join(headers), body])
+
+
+def http_seeds(out, docs):
+    """Calls to the mock product (base URL https://tenant.example/wiki): the vectors' requests
+    under the context path, signed right for most, with the product profile's qsh, another
+    secret, the token in the query or none for some; and the edges of the context path, the
+    form media type and the carriage."""
+    calls = []
+    for doc in docs.values():
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                if t["profile"] != "server" or not t["target"].startswith("/") or \
+                        len(t["target"]) > 2048:
+                    continue
+                headers = [b"Content-Type: " + t["contentType"].encode()] if \
+                    t.get("contentType") else []
+                calls.append((t["tcId"], t["method"].encode(), b"/wiki" + t["target"].encode(),
+                              headers, t.get("body", "").encode()))
+    for tc, method, target, headers, body in calls[:: max(1, len(calls) // 150)]:
+        flags = 3 if tc % 5 == 1 else 9 if tc % 7 == 2 else 5 if tc % 11 == 3 else \
+            0 if tc % 13 == 4 else 1
+        out["fuzz_http"].add(http_seed(flags, method, target, headers, body))
+    form = b"Content-Type: application/x-www-form-urlencoded"
+    for flags, method, target, headers, body in [
+            (1, b"GET", b"/rest/api/2/myself", [], b""),
+            (1, b"GET", b"/wikipedia/x", [], b""),
+            (1, b"GET", b"/wiki", [], b""),
+            (1, b"GET", b"https://tenant.example/wiki/rest/api/content?limit=5", [], b""),
+            (1, b"POST", b"/wiki/rest/x?z=1", [form], b"b=x+y&a=1"),
+            (1, b"POST", b"/wiki/rest/x", [form + b"; charset=UTF-8"], b"a=1"),
+            (1, b"POST", b"/wiki/rest/x", [b"Content-Type: Application/X-WWW-Form-Urlencoded"],
+             b"a=1"),
+            (1, b"PUT", b"/wiki/rest/x", [form], b"a=1"),
+            (3, b"GET", b"/wiki/rest/api/content/a%2Fb", [], b""),
+            (3, b"GET", b"/wiki/rest/%7Euser?q=[1]", [], b""),
+            (9, b"GET", b"/wiki/rest/x?a=1", [], b""),
+            (1, b"GET", b"/wiki/rest/x", [b"Authorization: JWT a.b.c"], b""),
+            (0, b"GET", b"/wiki/rest/x?j%77t=1", [], b""),
+            (0, b"GET", b"/wiki/rest/x", [b"Authorization: Bearer x"], b"")]:
+        out["fuzz_http"].add(http_seed(flags, method, target, headers, body))
+
+
 def seeds(docs):
     out = {t: set() for t in TARGETS}
     bits = mistake_bits()
@@ -255,6 +300,7 @@ def seeds(docs):
     out["fuzz_protocol"].add(b'{"type":"hello","protocol":1,"name":"v","operations":["verify"]}')
     out["fuzz_protocol"].add(b'{"id":4,"result":{"qsh":"' + b"a" * 64 + b'"}}')
     out["fuzz_schema"].add(b'{"anyOf":[{"anyOf":[{"type":"string"},{"pattern":"^(a|b)*$"}]},{"not":{}}]}\x00"abab"')
+    http_seeds(out, docs)
     return out
 
 

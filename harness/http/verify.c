@@ -101,8 +101,11 @@ int qc_http_target_has_jwt(const char *t, size_t n) {
  * '#'. */
 static void path_of(const char *s, size_t n, const char **path, size_t *len) {
     const char *p = s, *end = s + n;
-    const char *sep = n > 0 && s[0] != '/' ? strstr(s, "://") : NULL;
-    if (sep != NULL && sep < end) {
+    const char *sep = NULL;
+    for (size_t i = 0; n > 0 && s[0] != '/' && sep == NULL && i + 3 <= n; i++) {
+        sep = memcmp(s + i, "://", 3) == 0 ? s + i : NULL; /* s is not NUL-terminated */
+    }
+    if (sep != NULL) {
         p = memchr(sep + 3, '/', (size_t)(end - sep - 3));
         p = p ? p : end;
     }
@@ -124,7 +127,11 @@ static int inside_context(const qc_product *p, const qc_http_call *c) {
         bn--;
     }
     path_of(c->target, c->target_len, &tp, &tn);
+#ifdef QSHCHECK_MUTANT_HTTP_CONTEXT_PREFIX /* fuzz/: a prefix, not a segment boundary */
+    return bn == 0 || (tn >= bn && memcmp(tp, bp, bn) == 0);
+#else
     return bn == 0 || (tn >= bn && memcmp(tp, bp, bn) == 0 && (tn == bn || tp[bn] == '/'));
+#endif
 }
 
 /* The form body counts exactly as Tomcat reads it: only for the method POST (its
@@ -347,6 +354,10 @@ void qc_http_verify(qsh_ctx *ctx, const qc_product *p, const qc_http_call *c, in
     req.base_url = p->base_url;
     req.base_url_len = strlen(p->base_url);
     req.profile = QSH_PROFILE_SERVER;
+    /* "" rather than NULL for no body: libqsh's cursors do pointer arithmetic on NULL + 0,
+     * which UBSan (clang's pointer-overflow check) reports */
+    req.body = "";
+    req.content_type = "";
     if (body_counts(c)) {
         size_t n;
         const qc_http_header *ct = qc_http_find_header(c, "Content-Type", &n);
