@@ -8,8 +8,8 @@ checked against the canonical request the rules give, written here by hand:
 - a parameter without '=' ("?empty"): ACE hashes "empty=null" (ValuelessNull), the rules
   "empty=";
 - a parameter with an empty name ("?=v&a=1"): ACE hashes "=v" (EmptyNameKept), products drop it;
-- a path with "//": ACE sends "/wiki/rest/api/double" but hashed something else, which no known
-  mistake explains.
+- a path with "//": ACE sends "/wiki/rest/api/double" but hashed "/rest/api//double", which no
+  known mistake explains (the URL changed between hashing and sending).
 
 usage: test_mock_product_ace.py QSHCHECK NODE_MODULES
 """
@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mock_product_lib import MockProduct  # noqa: E402
+from mock_product_lib import MockProduct, qsh_of  # noqa: E402
 from testlib import Checks  # noqa: E402
 
 BIN, NODE_MODULES = sys.argv[1], sys.argv[2]
@@ -83,6 +83,9 @@ def main():
             check(c.get("appCanonicalRequest") == theirs and c.get("mistakes") == mistakes,
                   "%s: the diagnosis finds ACE's %s (%s): %s" % (path, theirs, mistakes,
                                                                  a.get("diagnosis")))
+        double = logged.get("/wiki/rest/api/double", {})
+        check(double.get("claimedQsh") == qsh_of("GET&/rest/api//double&"),
+              "ACE hashed the path with '//' that it did not send")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
