@@ -23,10 +23,16 @@
 #include "qsh/qsh.h"
 
 static const char usage[] =
-    "usage: qshcheck-mock-bench QSHCHECK [REQUESTS [CONNECTIONS [--close]]]\n"
+    "usage: qshcheck-mock-bench QSHCHECK [REQUESTS [CONNECTIONS [--close] [--ace ACE_APP_JS]]]\n"
     "Starts QSHCHECK mock-product on 127.0.0.1 (its log to /dev/null), sends REQUESTS\n"
     "(default 100000) signed requests over CONNECTIONS (default 64) connections, kept alive\n"
-    "unless --close, and prints verified requests per second and latency percentiles.\n";
+    "unless --close, and prints verified requests per second and latency percentiles.\n"
+    "With --ace, the server is instead the atlassian-connect-express app ACE_APP_JS (the\n"
+    "probe's harness/adapters/node/ace_app.js, run with node), verifying requests of the same\n"
+    "shape with addon.authenticate() on its /module route.\n";
+
+/* The ACE app to measure instead of the mock product, or NULL. */
+static const char *ace_app;
 
 static const char KEY[] = "com.example.bench", SECRET[] = "bench-secret";
 
@@ -133,6 +139,10 @@ static pid_t start_server(const char *qshcheck, int *port) {
         dup2(pipefd[1], STDOUT_FILENO);
         close(pipefd[0]);
         close(pipefd[1]);
+        if (ace_app != NULL) {
+            execlp("node", "node", ace_app, "--secret", SECRET, "--client-key", KEY, (char *)NULL);
+            _exit(127);
+        }
         execl(qshcheck, qshcheck, "mock-product", "--listen", "127.0.0.1:0", "--base-url",
               "http://127.0.0.1/jira", "--app-key", KEY, "--secret", SECRET, "--log", "/dev/null",
               "--max-connections", "1024", (char *)NULL);
@@ -150,8 +160,8 @@ static pid_t start_server(const char *qshcheck, int *port) {
     }
     line[n] = '\0';
     close(pipefd[0]);
-    const char *colon = strrchr(line, ':');
-    *port = strncmp(line, "listening on http://", 20) == 0 && colon
+    const char *colon = ace_app != NULL ? line - 1 : strrchr(line, ':');
+    *port = (ace_app != NULL || strncmp(line, "listening on http://", 20) == 0) && colon
                 ? (int)strtol(colon + 1, NULL, 10)
                 : -1;
     return pid;
@@ -159,7 +169,12 @@ static pid_t start_server(const char *qshcheck, int *port) {
 
 static char *sign_request(qsh_ctx *ctx, size_t i, size_t *len) {
     char target[128];
-    snprintf(target, sizeof target, "/jira/rest/api/2/issue/BENCH-%zu?fields=summary,status", i);
+    /* the ACE app serves /module at its root: the same query, no context path */
+    snprintf(target, sizeof target,
+             ace_app ? "/module?issue=BENCH-%zu&fields=summary,status"
+                     : "/jira/rest/api/2/issue/BENCH-%zu?fields=summary,status",
+             i);
+    const char *base = ace_app ? "" : "http://127.0.0.1/jira";
     qsh_sign_params p;
     memset(&p, 0, sizeof p);
     p.iss = KEY;
@@ -170,9 +185,9 @@ static char *sign_request(qsh_ctx *ctx, size_t i, size_t *len) {
                               3,
                               target,
                               strlen(target),
-                              "http://127.0.0.1/jira",
-                              strlen("http://127.0.0.1/jira"),
-                              QSH_PROFILE_SERVER,
+                              base,
+                              strlen(base),
+                              ace_app ? QSH_PROFILE_PRODUCT : QSH_PROFILE_SERVER,
                               NULL,
                               0,
                               NULL,
@@ -204,7 +219,17 @@ int main(int argc, char **argv) {
     }
     size_t total = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
     size_t conns = argc > 3 ? strtoul(argv[3], NULL, 10) : 64;
-    int close_each = argc > 4 && strcmp(argv[4], "--close") == 0;
+    int close_each = 0;
+    for (int a = 4; a < argc; a++) {
+        if (strcmp(argv[a], "--close") == 0) {
+            close_each = 1;
+        } else if (strcmp(argv[a], "--ace") == 0 && a + 1 < argc) {
+            ace_app = argv[++a];
+        } else {
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
     if (total == 0 || conns == 0 || conns > 1000 || total < conns) {
         fputs(usage, stderr);
         return 2;
@@ -251,7 +276,8 @@ int main(int argc, char **argv) {
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     qsort(lat, total, sizeof *lat, cmp_double);
-    printf("%zu requests over %zu connections (%s): %zu not answered 200\n", total, conns,
+    printf("%s: %zu requests over %zu connections (%s): %zu not answered 200\n",
+           ace_app ? "atlassian-connect-express" : "qshcheck mock-product", total, conns,
            close_each ? "a connection per request" : "kept alive", failed);
     printf("verified requests per second: %.0f\n", (double)(total - failed) / wall);
     printf("latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", lat[total / 2] * 1e3,
