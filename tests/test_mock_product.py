@@ -172,10 +172,11 @@ class Cells(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.rows, self.cell, self.in_mark = [], None, False
+        self.rows, self.cell, self.in_mark, self.tags = [], None, False, {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
         if tag == "tr" and "call" in (a.get("class") or ""):
             self.rows.append({"class": a["class"], "mark": ""})
         elif tag == "td" and self.rows:
@@ -270,6 +271,9 @@ def dashboard(mp, tmp):
     if CHROMIUM is None or not os.path.exists(CHROMIUM):
         check(False, "the dashboard needs Chromium (apt-get install chromium)")
         return
+    # an app's target is shown as text, never as markup
+    call(mp, "GET", "/wiki/x?q=<b>bold</b>&s=<script>document.title='owned'</script>",
+         sign(SECRET, KEY, "1" * 64))
     # the newest call: a qsh mismatch with the decoded path (%2F)
     call(mp, "GET", "/wiki/rest/api/content/a%2Fb",
          sign(SECRET, KEY, qsh_of("GET&/rest/api/content/a/b&")))
@@ -291,6 +295,10 @@ def dashboard(mp, tmp):
               "GET&/rest/api/content/a%2Fb&", "GET&/rest/api/content/a/b&") in diag,
           "the newest row shows the diagnosis: %r" % diag)
     check(top.get("mark") == "/", "the first differing byte is marked: %r" % top.get("mark"))
+    check(cells.tags.get("b", 0) == 0 and cells.tags.get("script", 0) == 0 and
+          "<title>qshcheck mock product</title>" in dom and
+          any("q=<b>bold</b>" in r.get("request", "") for r in rows),
+          "markup in a target is shown as text: %s" % cells.tags)
     ok_rows = [r for r in rows if "accepted" in r["class"]]
     check(ok_rows and "accepted 200" in ok_rows[0].get("verdict", ""),
           "accepted calls show as accepted")
