@@ -12,8 +12,10 @@ typedef struct qsh_cur {
 } qsh_cur;
 
 static inline qsh_cur cur_make(const void *p, size_t n) {
-    const unsigned char *b = (const unsigned char *)p;
-    qsh_cur c = {b, b + n};
+    /* The API takes NULL with length 0 for an absent part; NULL + 0 is undefined behaviour,
+     * so such a cursor points at an empty string instead. */
+    const unsigned char *b = p != NULL ? (const unsigned char *)p : (const unsigned char *)"";
+    qsh_cur c = {b, b + (p != NULL ? n : 0)};
     return c;
 }
 

@@ -39,9 +39,10 @@
  *             bytes that are not UTF-8 after decoding are QSH_E_UTF8_INVALID. A parameter
  *             whose decoded name is empty ("=v") is dropped, as Tomcat's parameter parser
  *             does. A parameter whose decoded name is exactly "jwt" is dropped.
- * Body        merged into the parameters when the upper-cased method is POST or PUT and the
- *             media type of content_type (before any ';', blanks trimmed) is
- *             application/x-www-form-urlencoded, compared case-insensitively. It is parsed
+ * Body        merged into the parameters when the method is exactly "POST" and the media
+ *             type of content_type (before any ';', blanks trimmed) is exactly
+ *             "application/x-www-form-urlencoded", as Tomcat reads a form body (PUT, "post" or
+ *             another letter case of the media type leave the body out). It is parsed
  *             like the query; its bytes must be printable ASCII (QSH_E_BODY_BYTE) and at
  *             most QSH_MAX_BODY_LEN (QSH_E_BODY_TOO_LONG). Otherwise the body is ignored.
  * Sorting     values of one name by UTF-16 code units of the decoded strings (Java
