@@ -60,7 +60,6 @@ public final class Qsh {
             Pattern.compile("(\\[[^\\]]+\\]|[^:\\[\\]]+)(?::([0-9]*))?");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ON_THE_WIRE = Pattern.compile("[\\x21-\\x7e]*");
-    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private Qsh() {}
 
@@ -202,12 +201,16 @@ public final class Qsh {
     /** Percent-decodes {@code s} (and '+' as a space in form data) into UTF-8 text. */
     static String decode(String s, boolean plusIsSpace, String malformedStatus)
             throws QshException {
-        require(!BAD_ESCAPE.matcher(s).find(), malformedStatus, "a '%' without two hex digits");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                bytes.write(Integer.parseInt(s, i + 1, i + 3, 16));
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+                // ASCII only: Character.digit also takes the digits of other scripts.
+                require(lo >= 0 && s.charAt(i + 1) < 0x80 && s.charAt(i + 2) < 0x80,
+                        malformedStatus, "a '%' without two hex digits");
+                bytes.write(hi * 16 + lo);
                 i += 2;
             } else {
                 bytes.writeBytes(String.valueOf(c == '+' && plusIsSpace ? ' ' : c)
