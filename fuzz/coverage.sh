@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 flags="-O0 -g -std=c11 -fprofile-instr-generate -fcoverage-mapping"
 inc="-I$root/ref/include -I$root/ref/src -I$root/harness -I$root/harness/include -I$root/fuzz $(pkg-config --cflags jansson)"
 harness=""
-for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/protocol/*.c "$root"/harness/judge/*.c "$root"/harness/mistakes/*.c; do
+for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/protocol/*.c "$root"/harness/judge/*.c "$root"/harness/mistakes/*.c "$root"/harness/http/calls.c "$root"/harness/http/verify.c; do
     [ "$(basename "$f")" = main.c ] || harness="$harness $f"
 done
 bins=""
@@ -23,7 +23,7 @@ for t in $(sh "$root/fuzz/targets.sh"); do
     # shellcheck disable=SC2086
     clang $flags -D_POSIX_C_SOURCE=200809L -DQSHCHECK_VECTORS_DIR='"vectors"' $inc \
         "$root/fuzz/$t.c" "$root/fuzz/replay.c" "$root"/ref/src/*.c $harness \
-        -o "$work/$t" -lcrypto -ljansson
+        -o "$work/$t" -lcrypto -ljansson -pthread
     LLVM_PROFILE_FILE="$work/$t.profraw" "$work/$t" "$root/fuzz/corpus/$t" >/dev/null
     if [ -z "$bins" ]; then bins="$work/$t"; else bins="$bins -object $work/$t"; fi
 done

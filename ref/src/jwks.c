@@ -96,6 +96,10 @@ qsh_status jwks_rsa_key(const char *doc, size_t n, const char *kid, size_t kid_l
     size_t i, matches = 0;
     int ok = json_is_object(root) && json_is_array(keys) && json_array_size(keys) >= 1 &&
              json_array_size(keys) <= QSH_MAX_JWKS_KEYS && depth(root) <= QSH_MAX_JSON_DEPTH;
+#ifdef QSHCHECK_MUTANT_JWKS_KID
+    (void)kid;
+    (void)kid_len;
+#endif
     json_array_foreach(keys, i, k) {
         ok &= json_is_object(k);
 #ifdef QSHCHECK_MUTANT_JWKS_KID /* a planted bug for the fuzz mutation check: kid unread */
