@@ -54,7 +54,7 @@ static int body_applies(const qsh_request *req) {
     if (req->method_len != 4 || memcmp(req->method, "POST", 4) != 0) {
         return 0;
     }
-    qsh_cur ct = cur_make(req->content_type, req->content_type_len);
+    qsh_cur ct = cur_input(req->content_type, req->content_type_len);
     ct = cur_head(ct, cur_find(ct, (unsigned char)';'));
     while (!cur_eof(ct) && (ct.p[0] == ' ' || ct.p[0] == '\t')) {
         ct.p++;
@@ -197,7 +197,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
         }
         with_body = 1;
     }
-    if ((st = target_split(cur_make(req->target, req->target_len), 1, &t)) != QSH_OK) {
+    if ((st = target_split(cur_input(req->target, req->target_len), 1, &t)) != QSH_OK) {
         return st;
     }
     if (t.absolute && base->absolute && !origin_equal(&t.origin, &base->origin)) {
@@ -219,7 +219,7 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     if ((st = params_collect(ctx, t.query, 1)) != QSH_OK) {
         return st;
     }
-    if (with_body && (st = params_collect(ctx, cur_make(req->body, req->body_len), 0)) != QSH_OK) {
+    if (with_body && (st = params_collect(ctx, cur_input(req->body, req->body_len), 0)) != QSH_OK) {
         return st;
     }
 

@@ -12,11 +12,16 @@ typedef struct qsh_cur {
 } qsh_cur;
 
 static inline qsh_cur cur_make(const void *p, size_t n) {
-    /* The API takes NULL with length 0 for an absent part; NULL + 0 is undefined behaviour,
-     * so such a cursor points at an empty string instead. */
-    const unsigned char *b = p != NULL ? (const unsigned char *)p : (const unsigned char *)"";
-    qsh_cur c = {b, b + (p != NULL ? n : 0)};
+    const unsigned char *b = (const unsigned char *)p;
+    qsh_cur c = {b, b + n};
     return c;
+}
+
+/* A cursor over a part of the API's input, which may be absent (NULL with length 0): NULL + 0
+ * is undefined behaviour, so an absent part is an empty string. Only where the caller's
+ * pointers come in; inside, cursors are made over buffers that exist. */
+static inline qsh_cur cur_input(const void *p, size_t n) {
+    return p != NULL ? cur_make(p, n) : cur_make("", 0);
 }
 
 static inline size_t cur_len(qsh_cur c) {

@@ -53,7 +53,7 @@ static qsh_status bearer_carriage(const qsh_verify_params *p, char *tok, size_t 
     if (p->authorization == NULL) {
         return QSH_E_CARRIAGE_MISSING;
     }
-    qsh_cur header = cur_make(p->authorization, p->authorization_len);
+    qsh_cur header = cur_input(p->authorization, p->authorization_len);
     if (cur_len(header) < 8 || memcmp(header.p, "Bearer ", 7) != 0 ||
         cur_find(cur_tail(header, 7), ' ') < cur_len(header) - 7 ||
         cur_find(cur_tail(header, 7), '=') < cur_len(header) - 7) {
@@ -75,7 +75,7 @@ static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_le
     }
     int has_header = p->authorization != NULL;
     if (has_header) {
-        header = cur_make(p->authorization, p->authorization_len);
+        header = cur_input(p->authorization, p->authorization_len);
         /* No '=' either: "JWT token=<jwt>" (an auth-param, sent by one Python client) is not
          * the format, and a compact token never holds one. */
         if (cur_len(header) < 5 || memcmp(header.p, "JWT ", 4) != 0 ||
@@ -85,7 +85,7 @@ static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_le
         }
         header = cur_tail(header, 4);
     }
-    qsh_cur target = cur_make(p->request.target, p->request.target_len);
+    qsh_cur target = cur_input(p->request.target, p->request.target_len);
     target = cur_head(target, cur_find(target, '#'));
     size_t q = cur_find(target, '?');
     int n = q < cur_len(target) ? jwt_param(cur_tail(target, q + 1), &param) : 0;
