@@ -182,6 +182,20 @@ static char *read_file(const char *path, const char *what, size_t *len, char *er
     return buf;
 }
 
+/* What verify prints and exits with: a usage error for a kind or an argument the verifier
+ * cannot take, else `valid`, or `invalid REASON` and why. */
+static int print_verdict(qsh_status st) {
+    if (st == QSH_E_KIND_INVALID || st == QSH_E_NULL_ARG) {
+        return cli_usage_error(usage, "%s", qsh_status_message(st));
+    }
+    if (st == QSH_OK) {
+        printf("valid\n");
+        return QC_EXIT_OK;
+    }
+    printf("invalid %s\n%s\n", qsh_reason_code(st), qsh_status_message(st));
+    return QC_EXIT_FAIL;
+}
+
 static int token_verify(const opts *o, qsh_ctx *ctx) {
     if ((o->secret == NULL) == (o->public_key == NULL) || o->npos != 2) {
         return cli_usage_error(usage, "token verify needs one of --secret and --public-key, METHOD "
@@ -226,15 +240,7 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
     p.lookup_ud = &keys;
     qsh_status st = qsh_token_verify(ctx, &p);
     free(keys.pem);
-    if (st == QSH_E_KIND_INVALID || st == QSH_E_NULL_ARG) {
-        return cli_usage_error(usage, "%s", qsh_status_message(st));
-    }
-    if (st == QSH_OK) {
-        printf("valid\n");
-        return QC_EXIT_OK;
-    }
-    printf("invalid %s\n%s\n", qsh_reason_code(st), qsh_status_message(st));
-    return QC_EXIT_FAIL;
+    return print_verdict(st);
 }
 
 static int is_fit_kind(const opts *o) {
@@ -340,15 +346,7 @@ static int fit_verify(const opts *o, qsh_ctx *ctx) {
     p.jwks_len = jwks_len;
     qsh_status st = qsh_token_verify(ctx, &p);
     free(jwks);
-    if (st == QSH_E_KIND_INVALID || st == QSH_E_NULL_ARG) {
-        return cli_usage_error(usage, "%s", qsh_status_message(st));
-    }
-    if (st == QSH_OK) {
-        printf("valid\n");
-        return QC_EXIT_OK;
-    }
-    printf("invalid %s\n%s\n", qsh_reason_code(st), qsh_status_message(st));
-    return QC_EXIT_FAIL;
+    return print_verdict(st);
 }
 
 /* The kind a token looks like, from its unverified header and claims. */

@@ -11,20 +11,20 @@
 #include "qsh/limits.h"
 #include "qsh/token.h"
 
-static size_t depth(json_t *j) {
+size_t json_nesting(json_t *j) {
     size_t d = 0, i;
     const char *k;
     json_t *v;
     if (json_is_object(j)) {
         json_object_foreach(j, k, v) {
-            size_t c = depth(v);
+            size_t c = json_nesting(v);
             d = c > d ? c : d;
         }
         return d + 1;
     }
     if (json_is_array(j)) {
         json_array_foreach(j, i, v) {
-            size_t c = depth(v);
+            size_t c = json_nesting(v);
             d = c > d ? c : d;
         }
         return d + 1;
@@ -95,7 +95,7 @@ qsh_status jwks_rsa_key(const char *doc, size_t n, const char *kid, size_t kid_l
     json_t *keys = json_object_get(root, "keys"), *k, *found = NULL;
     size_t i, matches = 0;
     int ok = json_is_object(root) && json_is_array(keys) && json_array_size(keys) >= 1 &&
-             json_array_size(keys) <= QSH_MAX_JWKS_KEYS && depth(root) <= QSH_MAX_JSON_DEPTH;
+             json_array_size(keys) <= QSH_MAX_JWKS_KEYS && json_nesting(root) <= QSH_MAX_JSON_DEPTH;
 #ifdef QSHCHECK_MUTANT_JWKS_KID
     (void)kid;
     (void)kid_len;

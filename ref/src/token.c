@@ -114,27 +114,6 @@ static qsh_status carriage(const qsh_verify_params *p, char *tok, size_t *tok_le
     return QSH_OK;
 }
 
-static size_t json_depth(json_t *j) {
-    size_t d = 0, i;
-    const char *k;
-    json_t *v;
-    if (json_is_object(j)) {
-        json_object_foreach(j, k, v) {
-            size_t c = json_depth(v);
-            d = c > d ? c : d;
-        }
-        return d + 1;
-    }
-    if (json_is_array(j)) {
-        json_array_foreach(j, i, v) {
-            size_t c = json_depth(v);
-            d = c > d ? c : d;
-        }
-        return d + 1;
-    }
-    return 0;
-}
-
 static qsh_status parse_json(const unsigned char *b, size_t n, json_t **out) {
     json_error_t je;
     *out = json_loadb((const char *)b, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
@@ -151,7 +130,7 @@ static qsh_status parse_json(const unsigned char *b, size_t n, json_t **out) {
     if (!json_is_object(*out)) {
         return QSH_E_JSON_NOT_OBJECT;
     }
-    return json_depth(*out) > QSH_MAX_JSON_DEPTH ? QSH_E_JSON_TOO_DEEP : QSH_OK;
+    return json_nesting(*out) > QSH_MAX_JSON_DEPTH ? QSH_E_JSON_TOO_DEEP : QSH_OK;
 }
 
 /* Steps 2 and 3: three base64url segments, then two JSON objects. */
@@ -533,7 +512,7 @@ qsh_status qsh_token_sign(qsh_ctx *ctx, const qsh_sign_params *p, char *out, siz
         json_object_set_new(claims, "context", context);
     }
     /* The verifier refuses claims nested deeper than the limit: never sign what it refuses. */
-    if (claims != NULL && json_depth(claims) > QSH_MAX_JSON_DEPTH) {
+    if (claims != NULL && json_nesting(claims) > QSH_MAX_JSON_DEPTH) {
         json_decref(claims);
         return QSH_E_JSON_TOO_DEEP;
     }
