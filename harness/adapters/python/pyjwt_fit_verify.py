@@ -17,7 +17,6 @@ Run it with Debian's python3 (/usr/bin/python3).
 """
 
 import datetime as _dt
-import json
 import os
 import sys
 
@@ -26,6 +25,7 @@ import jwt.api_jwt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from debian_version import debian_version  # noqa: E402
+from verify_loop import serve_verify  # noqa: E402
 
 NOW = [0]
 ARI_PREFIX = "ari:cloud:ecosystem::app/"
@@ -63,21 +63,8 @@ def verify(req):
 
 
 def main():
-    for line in sys.stdin:
-        msg = json.loads(line)
-        if msg.get("type") == "hello":
-            out = {"type": "hello", "protocol": 1, "name": "python3-jwt",
-                   "version": debian_version("python3-jwt", jwt.__version__),
-                   "operations": ["verify"]}
-        elif msg.get("kind") != "forge-invocation":
-            out = {"id": msg["id"], "skipped": "not a Forge Invocation Token"}
-        else:
-            try:
-                verify(msg)
-                out = {"id": msg["id"], "result": {"valid": True}}
-            except Exception as e:  # PyJWT's exceptions, and the adapter's own checks
-                out = {"id": msg["id"], "error": {"status": type(e).__name__, "message": str(e)[:200]}}
-        print(json.dumps(out), flush=True)
+    serve_verify({"name": "python3-jwt", "version": debian_version("python3-jwt", jwt.__version__)},
+                 verify, lambda m: m.get("kind") == "forge-invocation", "not a Forge Invocation Token")
 
 
 if __name__ == "__main__":
