@@ -3,7 +3,11 @@
 # against its expected-failure list (recipes/<id>/expected.txt, which holds only token gaps);
 # recipe_<id>_signer has the reference verify the tokens the recipe signs, its seed example
 # included; recipe_<id>_fuzz_diff finds no disagreement with the reference in a fixed number of
-# generated requests. A recipe with a build step builds in a setup test first. Label recipes.
+# generated requests; recipe_<id>_mock_product has the recipe sign and send calls with the
+# language's HTTP client to the mock product (built with libmicrohttpd only), which must get
+# each target byte for byte and accept it; probe_recipe_<id> runs the probe against the
+# recipe's verifier in a tiny app (its "app", built with libcurl's probe only). A recipe with a
+# build step (and an app with its "appBuild" step) builds in a setup test first. Label recipes.
 set(RECIPES_JSON ${PROJECT_SOURCE_DIR}/recipes/recipes.json)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${RECIPES_JSON})
 file(READ ${RECIPES_JSON} recipes_doc)
@@ -24,6 +28,32 @@ foreach(i RANGE ${last})
   string(JSON command GET "${recipes_doc}" recipes ${i} command)
   string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" command "${command}")
   set(tests recipe_${id} recipe_${id}_signer recipe_${id}_fuzz_diff)
+  if(TARGET qshcheck-mock-bench)
+    add_test(NAME recipe_${id}_mock_product
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_recipe_mock_product.py
+                     $<TARGET_FILE:qshcheck> "${command}"
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    list(APPEND tests recipe_${id}_mock_product)
+  endif()
+  string(JSON app ERROR_VARIABLE no_app GET "${recipes_doc}" recipes ${i} app)
+  if(NOT no_app AND TARGET qc_probe)
+    string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" app "${app}")
+    add_test(NAME probe_recipe_${id}
+             COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_probe_recipes.py
+                     $<TARGET_FILE:qshcheck> "${app}"
+             WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    string(JSON app_build ERROR_VARIABLE no_app_build GET "${recipes_doc}" recipes ${i} appBuild)
+    if(NOT no_app_build)
+      string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" app_build "${app_build}")
+      separate_arguments(app_build_args UNIX_COMMAND "${app_build}")
+      add_test(NAME probe_recipe_${id}_build COMMAND ${app_build_args}
+               WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+      set_tests_properties(probe_recipe_${id}_build PROPERTIES LABELS recipes
+                           FIXTURES_SETUP probe_recipe_${id})
+      set_property(TEST probe_recipe_${id} APPEND PROPERTY FIXTURES_REQUIRED probe_recipe_${id})
+    endif()
+    list(APPEND tests probe_recipe_${id})
+  endif()
   add_test(NAME recipe_${id}
            COMMAND qshcheck run --hide-stderr --exec "${command}"
                    --expected-failures recipes/${id}/expected.txt
@@ -49,7 +79,7 @@ foreach(i RANGE ${last})
     separate_arguments(build_args UNIX_COMMAND "${build}")
     add_test(NAME recipe_${id}_build COMMAND ${build_args} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
     set_tests_properties(recipe_${id}_build PROPERTIES LABELS recipes FIXTURES_SETUP recipe_${id})
-    set_tests_properties(${tests} PROPERTIES FIXTURES_REQUIRED recipe_${id})
+    set_property(TEST ${tests} APPEND PROPERTY FIXTURES_REQUIRED recipe_${id})
   endif()
 endforeach()
 

@@ -1,38 +1,28 @@
-"""The recipes' verifiers behind the probe: each recipe's strict verifier in a tiny app on
-loopback, probed on every kind of route, signed installs through the probe's key server
-included; a recipe's app must have no failure. (The Python recipe's app is tests/test_probe.py's
-subject.) The Go app is built first, offline, into a temporary folder.
+"""A recipe's verifier behind the probe: the recipe's strict verifier in a tiny app on
+loopback (the recipe's "app" in recipes/recipes.json, built by its "appBuild" step first),
+probed on every kind of route, signed installs through the probe's key server included; the
+app must have no failure, and its signed installs must be accepted.
 
-usage: test_probe_recipes.py QSHCHECK javascript|go"""
+usage: test_probe_recipes.py QSHCHECK 'APP COMMAND'"""
 
 import json
-import os
-import subprocess
+import shlex
 import sys
-import tempfile
 
 from probe_apps import app, free_port
 from testlib import Checks, run
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 SECRET, KEY = "recipe-probe-secret", "tenant-recipe-1"
-GO_APP = os.path.join(HERE, "apps", "go")
-
-
-def build_go(out):
-    """Builds tests/apps/go as out/qshprobeapp with the standard library only, offline."""
-    env = {**os.environ, "GOCACHE": os.path.join(out, "cache"),
-           "GOPATH": os.path.join(out, "path"), "GOFLAGS": "", "GOPROXY": "off",
-           "GO111MODULE": "on", "CGO_ENABLED": "0"}
-    binary = os.path.join(out, "qshprobeapp")
-    subprocess.run(["go", "build", "-trimpath", "-o", binary, "."], cwd=GO_APP, env=env,
-                   check=True, timeout=600)
-    return [binary]
 ROUTES = [("module", "/module"), ("webhook", "/webhook"), ("context", "/context"),
           ("lifecycle", "/installed"), ("lifecycle", "/uninstalled")]
 
 
-def check_recipe(c, qc, name, argv):
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    qc, argv = sys.argv[1], shlex.split(sys.argv[2])
+    c = Checks()
     kport = free_port()
     keys = "http://127.0.0.1:%d" % kport
     with app(argv + ["--secret", SECRET, "--client-key", KEY, "--keys", keys]) as port:
@@ -44,26 +34,12 @@ def check_recipe(c, qc, name, argv):
         doc = json.loads(out) if out.startswith("{") else {"results": []}
         failures = [(r["label"], r["target"][:60], r["status"], r["answer"][:80])
                     for r in doc["results"] if r["failure"]]
-        c(rc == 0 and failures == [], "the %s recipe behind the probe: exit %d, failures %s %s" %
-          (name, rc, failures[:5], err))
-        c(len(doc["results"]) > 400, "%s: %d requests" % (name, len(doc["results"])))
+        c(rc == 0 and failures == [], "the recipe behind the probe: exit %d, %d failures %s %s" %
+          (rc, len(failures), failures[:5], err[-500:]))
+        c(len(doc["results"]) > 400, "%d requests" % len(doc["results"]))
         installs = [r for r in doc["results"] if r["kind"] == "lifecycle" and not r["attack"]]
         c(len(installs) == 2 and all(r["status"] == 200 for r in installs),
-          "%s: the signed installs are accepted" % name)
-
-
-def main():
-    qc, recipe = sys.argv[1], sys.argv[2]
-    c = Checks()
-    with tempfile.TemporaryDirectory(prefix="qshcheck-probe-") as tmp:
-        if recipe == "javascript":
-            argv = ["node", os.path.join(HERE, "apps", "recipe_js_app.js")]
-        elif recipe == "go":
-            argv = build_go(tmp)
-        else:
-            print("unknown recipe %r (javascript or go)" % recipe)
-            return 2
-        check_recipe(c, qc, recipe, argv)
+          "the signed installs are accepted: %s" % [r["status"] for r in installs])
     return c.finish()
 
 
