@@ -53,9 +53,9 @@ def canonical_request(method, target, base_url="", profile="server", body=None, 
     form = _form_body(method, body, content_type)
     path, query = _split_target(target, base_origin)
     if profile == "product":
-        path = _utf8(_unescape(path, plus_is_space=False))
+        path = _decode(path, plus_is_space=False)
         try:
-            base_path = _utf8(_unescape(base_path, plus_is_space=False))
+            base_path = _decode(base_path, plus_is_space=False)
         except QshError:
             raise QshError("QSH_E_BASE_URL_INVALID", "the base URL's path is not UTF-8") from None
     elif BAD_ESCAPE.search(path):
@@ -152,17 +152,15 @@ def _canonical_uri(path, base_path):
     return path.replace("&", "%26")
 
 
-def _unescape(text, plus_is_space):
+def _decode(text, plus_is_space):
+    """The percent-decoded text, whose bytes must be UTF-8."""
     if BAD_ESCAPE.search(text):
         raise QshError("QSH_E_PERCENT_MALFORMED", "a % without two hex digits")
     if plus_is_space:
         text = text.replace("+", " ")  # before unescaping, so %2B stays a +
-    return unquote_to_bytes(text)
-
-
-def _utf8(data):
     try:
-        return data.decode("utf-8")  # strict: overlongs, surrogates, > U+10FFFF all fail
+        # Strict: overlongs, surrogates, beyond U+10FFFF, cut short all fail (no U+FFFD).
+        return unquote_to_bytes(text).decode("utf-8")
     except UnicodeDecodeError:
         raise QshError("QSH_E_UTF8_INVALID", "decoded bytes that are not UTF-8") from None
 
@@ -174,8 +172,8 @@ def parameters(data):
         if piece == "":
             continue  # &&, a leading or trailing &
         name, _, value = piece.partition("=")  # the first = splits; "a" is a=""
-        name = _utf8(_unescape(name, plus_is_space=True))
-        value = _utf8(_unescape(value, plus_is_space=True))
+        name = _decode(name, plus_is_space=True)
+        value = _decode(value, plus_is_space=True)
         if name != "":  # an empty name is dropped, as Tomcat does
             params.append((name, value))
     return params
@@ -186,19 +184,16 @@ def _encode(text):
     return quote(text.encode("utf-8"), safe="")
 
 
-def _utf16_order(value):
-    # Values sort by their decoded text in UTF-16 code units, as Java's String.compareTo does
-    # (big-endian UTF-16 bytes sort the same way). This differs from code-point order for
-    # characters above U+FFFF against U+E000 to U+FFFF.
-    return value.encode("utf-16-be")
-
-
 def _canonical_query(params):
     groups = {}
     for name, value in params:
         groups.setdefault(_encode(name), []).append(value)
+    pieces = []
     # Names sort by their encoded bytes (ASCII, so str order is byte order).
-    return "&".join(
-        name + "=" + ",".join(_encode(v) for v in sorted(values, key=_utf16_order))
-        for name, values in sorted(groups.items())
-    )
+    for name, values in sorted(groups.items()):
+        # Values sort by their decoded text in UTF-16 code units, as Java's String.compareTo
+        # does (big-endian UTF-16 bytes sort the same way); Python's code-point order differs
+        # for characters above U+FFFF against U+E000 to U+FFFF.
+        values.sort(key=lambda value: value.encode("utf-16-be"))
+        pieces.append(name + "=" + ",".join(_encode(value) for value in values))
+    return "&".join(pieces)
