@@ -12,7 +12,7 @@ import platform
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from connect_jwt import JwtError, sign, verify  # noqa: E402
+from connect_jwt import JwtError, sign, verify, verify_forge_invocation  # noqa: E402
 from connect_qsh import QshError, canonical_request, qsh  # noqa: E402
 
 
@@ -32,12 +32,17 @@ HELLO = {"type": "hello", "protocol": 1, "name": "recipe-python", "version": ver
 def answer(msg):
     request = (msg["method"], msg["target"], msg["baseUrl"], msg["profile"], msg.get("body"),
                msg.get("contentType"))
+    if msg["op"] == "verify" and msg["kind"] == "forge-invocation":
+        verify_forge_invocation(msg.get("authorization"), jwks=msg["jwks"], app_id=msg["appId"],
+                                now=msg["now"], leeway=msg["leeway"])
+        return {"valid": True}
     if msg["op"] == "verify":
         verify(*request[:3], profile=msg["profile"], body=msg.get("body"),
                content_type=msg.get("contentType"), kind=msg["kind"], now=msg["now"],
                leeway=msg["leeway"], authorization=msg.get("authorization"),
                secrets=msg.get("secrets", {}), public_keys=msg.get("publicKeys", {}),
-               audience=msg.get("audience"), client_key=msg.get("clientKey"))
+               audience=msg.get("audience"), client_key=msg.get("clientKey"),
+               subject=msg.get("subject"))
         return {"valid": True}
     if msg["op"] == "canonical":
         canonical = canonical_request(*request)

@@ -1,13 +1,16 @@
-"""Atlassian Connect JWTs: sign an app's call to a product, verify a product's call to the app.
+"""Atlassian Connect JWTs: sign an app's call to a product, verify a product's call to the app,
+and verify the Forge Invocation Token of a call to a Forge Remote back end.
 
-    from connect_jwt import sign, verify
+    from connect_jwt import sign, verify, verify_forge_invocation
     headers["Authorization"] = sign(shared_secret, app_key, "GET", target, tenant_base_url)
     claims = verify(method, target, app_base_url, kind="module", secrets={client_key: secret},
                     authorization=request_headers.get("Authorization"))
+    claims = verify_forge_invocation(request_headers.get("Authorization"), jwks=jwks_text,
+                                     app_id=app_id)
 
-HS256 with hmac and hashlib from the standard library. Signed install callbacks (RS256) need
-Debian's python3-cryptography; without it, verifying an install raises JwtError(KEY_INVALID),
-and everything else still works.
+HS256 with hmac and hashlib from the standard library. RS256 (signed install callbacks, Forge
+Invocation Tokens) needs Debian's python3-cryptography; without it, those tokens raise
+JwtError(KEY_INVALID), and everything else still works.
 """
 
 import base64
@@ -20,6 +23,13 @@ import time
 
 from connect_qsh import QshError, parameters, qsh
 
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+except ImportError:
+    rsa = None
+
 MAX_TOKEN = 8192
 MAX_DEPTH = 16
 MAX_DATE = 2**63 - 1
@@ -27,6 +37,11 @@ LIFETIME = 180  # seconds; the products accept a few minutes
 B64URL = re.compile(r"[A-Za-z0-9_-]*")
 KID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 HEX64 = re.compile(r"[0-9a-f]{64}")
+MAX_JWKS = 65536
+MAX_JWKS_KEYS = 64
+RSA_BITS = range(2048, 8193)
+FIT_ISS = "forge/invocation-token"
+APP_ARI = "ari:cloud:ecosystem::app/"
 
 
 class JwtError(ValueError):
@@ -119,7 +134,16 @@ def _json_object(data):
     return value
 
 
-def _carried_token(target, authorization):
+def _header_token(authorization, scheme):
+    """The token of `Authorization: <scheme> <token>`: the scheme case-sensitive, one space, one
+    token, which never holds "=" (`JWT token=<jwt>` is an auth-param, not the format)."""
+    token = authorization[len(scheme) + 1:]
+    if not authorization.startswith(scheme + " ") or token == "" or " " in token or "=" in token:
+        raise JwtError("CARRIAGE_SCHEME", "not the %s scheme with one token" % scheme)
+    return token
+
+
+def _carried_token(target, authorization, kind):
     """The token of `Authorization: JWT <token>` or of the one jwt query parameter."""
     query = target.partition("#")[0].partition("?")[2]
     try:
@@ -129,17 +153,25 @@ def _carried_token(target, authorization):
     if len(tokens) + (authorization is not None) > 1:
         raise JwtError("CARRIAGE_AMBIGUOUS", "more than one token")
     if authorization is not None:
-        token = authorization[4:]
-        # The scheme is case-sensitive, followed by one space and one token.
-        if not authorization.startswith("JWT ") or token == "" or " " in token:
-            raise JwtError("CARRIAGE_SCHEME", "not the JWT scheme with one token")
-    elif tokens:
-        token = tokens[0]
-    else:
+        return _header_token(authorization, "JWT")
+    if not tokens:
         raise JwtError("CARRIAGE_MISSING", "no token")
+    # Since 2022-02-01 the products answer 401 to an app's call whose token is in the query.
+    if kind == "app-to-product":
+        raise JwtError("CARRIAGE_QUERY_NOT_ALLOWED", "an app-to-product token in the query")
+    return tokens[0]
+
+
+def _parse(token):
+    """The header, the claims, the signing input and the signature of a compact token."""
     if len(token) > MAX_TOKEN:
         raise JwtError("TOKEN_TOO_LARGE", "a token over %d bytes" % MAX_TOKEN)
-    return token
+    segments = token.split(".")
+    if len(segments) != 3:
+        raise JwtError("SEGMENTS", "not three segments")
+    header_data, claims_data, signature = (_b64decode(s) for s in segments)
+    header, claims = _json_object(header_data), _json_object(claims_data)
+    return header, claims, (segments[0] + "." + segments[1]).encode("ascii"), signature
 
 
 def _check_header(header, rs256):
@@ -155,37 +187,75 @@ def _check_header(header, rs256):
         raise JwtError("KID_INVALID", "kid is not 1 to 128 of A-Z a-z 0-9 . _ -")
 
 
-def _check_signature(signing_input, signature, header, claims, rs256, secrets, public_keys):
-    if not rs256:
-        iss = claims.get("iss")
-        if not isinstance(iss, str):
-            raise JwtError("ISS_MISSING", "no iss string")
-        if iss not in secrets:
-            raise JwtError("ISS_UNKNOWN", "iss is not a known tenant")
-        mac = hmac.new(secrets[iss].encode("utf-8"), signing_input, hashlib.sha256).digest()
-        if not hmac.compare_digest(mac, signature):  # constant time
-            raise JwtError("SIG_INVALID", "bad signature")
-        return
-    if header["kid"] not in public_keys:
-        raise JwtError("KEY_UNKNOWN", "no public key of that kid")
-    try:
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import padding, rsa
-    except ImportError:
-        raise JwtError("KEY_INVALID", "RS256 needs python3-cryptography") from None
-    try:
-        key = serialization.load_pem_public_key(public_keys[header["kid"]].encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        key = None
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise JwtError("KEY_INVALID", "the key is not an RSA public key")
+def _check_hs256(signing_input, signature, claims, secrets):
+    # The tenant, and so the secret, comes from iss only: never from aud.
+    iss = claims.get("iss")
+    if not isinstance(iss, str):
+        raise JwtError("ISS_MISSING", "no iss string")
+    if iss not in secrets:
+        raise JwtError("ISS_UNKNOWN", "iss is not a known tenant")
+    mac = hmac.new(secrets[iss].encode("utf-8"), signing_input, hashlib.sha256).digest()
+    if not hmac.compare_digest(mac, signature):  # constant time
+        raise JwtError("SIG_INVALID", "bad signature")
+
+
+def _check_rs256(key, signing_input, signature):
     if len(signature) != (key.key_size + 7) // 8:  # no leading zero or trailing byte
         raise JwtError("SIG_INVALID", "the signature is not the key's size")
     try:
         key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         raise JwtError("SIG_INVALID", "bad signature") from None
+
+
+def _pem_key(pem):
+    if rsa is None:
+        raise JwtError("KEY_INVALID", "RS256 needs python3-cryptography")
+    try:
+        key = serialization.load_pem_public_key(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        key = None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise JwtError("KEY_INVALID", "the key is not an RSA public key")
+    return key
+
+
+def _jwk_uint(jwk, name, max_octets):
+    """A JWK's Base64urlUInt (RFC 7518 section 2): strict base64url of the fewest octets."""
+    try:
+        data = _b64decode(jwk[name]) if isinstance(jwk.get(name), str) else b""
+    except JwtError:
+        data = b""
+    if data == b"" or data[0] == 0 or len(data) > max_octets:
+        raise JwtError("KEY_INVALID", "the JWK's %s is not a minimal base64url integer" % name)
+    return int.from_bytes(data, "big")
+
+
+def _jwks_key(jwks, kid):
+    """The RSA key of the one JWK whose kid is kid in the JWK Set document (its text)."""
+    try:
+        data = jwks.encode("utf-8")
+        doc = _json_object(data) if len(data) <= MAX_JWKS else {}
+    except (JwtError, UnicodeError):
+        doc = {}
+    keys = doc.get("keys")
+    if not (isinstance(keys, list) and 1 <= len(keys) <= MAX_JWKS_KEYS
+            and all(isinstance(jwk, dict) for jwk in keys)):
+        raise JwtError("JWKS_INVALID", "not a JSON object of at most 64 KiB with 1 to 64 keys")
+    kids = [jwk["kid"] for jwk in keys if isinstance(jwk.get("kid"), str)]
+    if len(set(kids)) != len(kids):  # which of two keys of one kid is meant cannot be told
+        raise JwtError("JWKS_INVALID", "a kid twice in the JWKS")
+    if kid not in kids:
+        raise JwtError("KEY_UNKNOWN", "no key of that kid in the JWKS")
+    jwk = next(jwk for jwk in keys if jwk.get("kid") == kid)
+    if (jwk.get("kty"), jwk.get("use", "sig"), jwk.get("alg", "RS256")) != ("RSA", "sig", "RS256"):
+        raise JwtError("KEY_INVALID", "the JWK is not an RSA key for RS256 signatures")
+    n, e = _jwk_uint(jwk, "n", RSA_BITS[-1] // 8), _jwk_uint(jwk, "e", 8)
+    if n.bit_length() not in RSA_BITS or e % 2 == 0 or e < 3:
+        raise JwtError("KEY_INVALID", "n is not of 2048 to 8192 bits, or e not odd and >= 3")
+    if rsa is None:
+        raise JwtError("KEY_INVALID", "RS256 needs python3-cryptography")
+    return rsa.RSAPublicNumbers(e, n).public_key()
 
 
 def _numeric_date(claims, name, required=True):
@@ -222,27 +292,31 @@ def _check_claims(claims, now, leeway, audience):
 
 def verify(method, target, base_url, *, kind, secrets, now=None, leeway=0, authorization=None,
            profile="product", body=None, content_type=None, audience=None, client_key=None,
-           public_keys=None):
+           subject=None, public_keys=None):
     """The claims of a valid token, else JwtError. kind is module, webhook, lifecycle (HS256),
     context (also takes qsh "context-qsh"), install (RS256: public_keys maps kid to PEM; aud
-    must be audience, your baseUrl; iss must be client_key, the body's clientKey) or
-    app-to-product. secrets maps each tenant's clientKey to its sharedSecret."""
+    must be audience, your baseUrl) or app-to-product (never in the query). secrets maps each
+    tenant's clientKey to its sharedSecret. For a lifecycle callback or an install, iss must be
+    client_key, the body's clientKey (always for installs, Bitbucket's installed callback too);
+    sub must be subject when given (a Bitbucket app-to-product token's, the clientKey)."""
     rs256 = kind == "install"
     if rs256 and (audience is None or client_key is None):
         raise ValueError("an install token needs audience (your baseUrl) and the body's clientKey")
     now = int(time.time()) if now is None else now
-    token = _carried_token(target, authorization)
-    segments = token.split(".")
-    if len(segments) != 3:
-        raise JwtError("SEGMENTS", "not three segments")
-    header_data, claims_data, signature = (_b64decode(s) for s in segments)
-    header, claims = _json_object(header_data), _json_object(claims_data)
+    header, claims, signing_input, signature = _parse(_carried_token(target, authorization, kind))
     _check_header(header, rs256)
-    signing_input = (segments[0] + "." + segments[1]).encode("ascii")
-    _check_signature(signing_input, signature, header, claims, rs256, secrets, public_keys or {})
-    if rs256 and claims.get("iss") != client_key:
-        raise JwtError("ISS_MISMATCH", "iss is not the body's clientKey")
+    if rs256:
+        pem = (public_keys or {}).get(header["kid"])
+        if pem is None:
+            raise JwtError("KEY_UNKNOWN", "no public key of that kid")
+        _check_rs256(_pem_key(pem), signing_input, signature)
+    else:
+        _check_hs256(signing_input, signature, claims, secrets)
     _check_claims(claims, now, leeway, audience)
+    if client_key is not None and claims.get("iss") != client_key:
+        raise JwtError("ISS_MISMATCH", "iss is not the body's clientKey")
+    if subject is not None and claims.get("sub") != subject:
+        raise JwtError("SUB_MISMATCH", "sub is not " + subject)
     claimed = claims.get("qsh")
     if claimed is None:
         raise JwtError("QSH_MISSING", "no qsh")
@@ -259,3 +333,25 @@ def verify(method, target, base_url, *, kind, secrets, now=None, leeway=0, autho
     if not hmac.compare_digest(claimed, expected):
         raise JwtError("QSH_MISMATCH", "qsh is not the request's")
     return claims
+
+
+def verify_forge_invocation(authorization, *, jwks, app_id, now=None, leeway=0):
+    """The claims of a valid Forge Invocation Token (a call to a Forge Remote back end), else
+    JwtError. authorization is the request's Authorization header, `Bearer <token>`; jwks the
+    text of the JWK Set you trust (Forge's production or staging one, fetched by you: nothing in
+    the token chooses it); app_id your app's id, bare or as its ARI."""
+    if authorization is None:
+        raise JwtError("CARRIAGE_MISSING", "no Authorization header (never the query)")
+    now = int(time.time()) if now is None else now
+    header, claims, signing_input, signature = _parse(_header_token(authorization, "Bearer"))
+    _check_header(header, rs256=True)
+    _check_rs256(_jwks_key(jwks, header["kid"]), signing_input, signature)
+    ari = app_id if app_id.startswith(APP_ARI) else APP_ARI + app_id
+    _check_claims(claims, now, leeway, ari)  # aud holds the ARI: the bare id is not it
+    if claims.get("iss") != FIT_ISS:
+        raise JwtError("FIT_ISS_INVALID", "iss is not " + FIT_ISS)
+    app = claims.get("app")
+    if not (isinstance(app, dict) and isinstance(app.get("installationId"), str)
+            and isinstance(app.get("apiBaseUrl"), str) and app.get("id", ari) == ari):
+        raise JwtError("FIT_APP_INVALID", "app lacks installationId or apiBaseUrl, or is another")
+    return claims  # no qsh: a FIT signs no request
