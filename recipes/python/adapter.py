@@ -3,13 +3,17 @@
 
     adapter.py sign SECRET ISS NOW METHOD TARGET BASE_URL   prints "JWT <token>"
     adapter.py example NOW                                  the seed example's header
+    adapter.py call SECRET ISS METHOD TARGET BASE_URL       signs now and sends the call: prints
+                                                            the status, then the body
 """
 
 import hashlib
+import http.client
 import json
 import os
 import platform
 import sys
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from connect_jwt import JwtError, sign, verify, verify_forge_invocation  # noqa: E402
@@ -72,6 +76,37 @@ def serve():
         sys.stdout.flush()
 
 
+def call(secret, iss, method, target, base_url):
+    """Signs an app-to-product call at the current time and sends it to the base URL's origin.
+    Exit status 0 when a response came, 1 on a transport error, 2 on bad arguments."""
+    connections = {"http": http.client.HTTPConnection, "https": http.client.HTTPSConnection}
+    try:
+        url = urlsplit(base_url)
+        if url.scheme not in connections:
+            raise ValueError("not an http or https URL")
+        port = url.port  # raises ValueError when it is not a port
+        authorization = sign(secret, iss, method, target, base_url)
+    except ValueError as e:  # QshError is a ValueError: a target or base URL it cannot sign
+        sys.stderr.write("adapter.py: cannot call %r on %r: %s\n" % (target, base_url, e))
+        return 2
+    # http.client writes the target into the request line as given (it refuses only controls
+    # and spaces), so the product hashes the very bytes that were signed; urllib.request would
+    # take the URL apart first.
+    conn = connections[url.scheme](url.hostname, port, timeout=30)
+    try:
+        conn.request(method, target, headers={"Authorization": authorization})
+        response = conn.getresponse()
+        body = response.read()
+    except (OSError, http.client.HTTPException) as e:
+        sys.stderr.write("adapter.py: %s %s://%s%s: %s\n" % (method, url.scheme, url.netloc,
+                                                              target, e))
+        return 1
+    finally:
+        conn.close()
+    sys.stdout.buffer.write(b"%d\n%s" % (response.status, body))
+    return 0
+
+
 def main(args):
     if not args:
         serve()
@@ -80,6 +115,8 @@ def main(args):
         secret, iss, now, method, target, base_url = args[1:]
         print(sign(secret, iss, method, target, base_url, now=int(now)))
         return 0
+    if args[0] == "call" and len(args) == 6:
+        return call(*args[1:])
     if args[0] == "example" and len(args) == 2:
         # An app calls Jira on a tenant whose base URL has a context path: /jira is stripped.
         print(sign("example-shared-secret", "com.example.app", "GET",
