@@ -52,32 +52,23 @@ function qsh(method, target, baseUrl = '', profile = 'server', body, contentType
 function canonicalRequest(method, target, baseUrl = '', profile = 'server', body, contentType) {
   check(profile === 'server' || profile === 'product', 'QSH_E_PROFILE_INVALID',
     'profile must be server or product');
-  checkMethod(method);
+  check(method !== '', 'QSH_E_METHOD_EMPTY', 'empty method');
+  check(byteLength(method) <= MAX_METHOD, 'QSH_E_METHOD_TOO_LONG', 'method over 64 bytes');
+  check(TOKEN.test(method), 'QSH_E_METHOD_INVALID', 'the method is not an HTTP token');
   const base = parseBaseUrl(baseUrl);
   const form = formBody(method, body, contentType);
   let { path, query } = splitTarget(target, base.origin);
   let basePath = base.path;
+  check(!BAD_ESCAPE.test(path), 'QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
   if (profile === 'product') {
     path = unescape(path, false);
-    try {
-      basePath = unescape(basePath, false);
-    } catch (e) {
-      throw new QshError('QSH_E_BASE_URL_INVALID', "the base URL's path is not UTF-8");
-    }
-  } else {
-    check(!BAD_ESCAPE.test(path), 'QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
+    basePath = unescape(basePath, false, 'QSH_E_BASE_URL_INVALID');
   }
   // The body's parameters merge with the query's, as a servlet's parameter map merges them.
   // The token itself is not hashed: drop the name exactly jwt (JWT is just a parameter).
   const params = [...parameters(query), ...parameters(form)].filter(([name]) => name !== 'jwt');
   // toUpperCase of an ASCII token is locale-free (toLocaleUpperCase would not be).
   return [method.toUpperCase(), canonicalUri(path, basePath), canonicalQuery(params)].join('&');
-}
-
-function checkMethod(method) {
-  check(method !== '', 'QSH_E_METHOD_EMPTY', 'empty method');
-  check(byteLength(method) <= MAX_METHOD, 'QSH_E_METHOD_TOO_LONG', 'method over 64 bytes');
-  check(TOKEN.test(method), 'QSH_E_METHOD_INVALID', 'the method is not an HTTP token');
 }
 
 // scheme://host:port of an absolute http(s) URL, or null when it is not one.
@@ -96,8 +87,7 @@ function parseBaseUrl(baseUrl) {
   if (baseUrl === '') {
     return { origin: null, path: '' };
   }
-  check(byteLength(baseUrl) <= MAX_BASE_URL, 'QSH_E_BASE_URL_TOO_LONG',
-    `base URL over ${MAX_BASE_URL} bytes`);
+  check(byteLength(baseUrl) <= MAX_BASE_URL, 'QSH_E_BASE_URL_TOO_LONG', 'base URL over 4096 bytes');
   const m = ON_THE_WIRE.test(baseUrl) ? ABSOLUTE.exec(baseUrl) : null;
   const o = m && origin(m[1], m[2]);
   check(o && !/[?#]/.test(m[3]) && !BAD_ESCAPE.test(m[3]), 'QSH_E_BASE_URL_INVALID',
@@ -135,9 +125,8 @@ function splitTarget(target, baseOrigin) {
       'the target is on another origin');
     target = m[3];
   }
-  const rest = target.split('#')[0];
-  const q = rest.indexOf('?');
-  return q < 0 ? { path: rest, query: '' } : { path: rest.slice(0, q), query: rest.slice(q + 1) };
+  const [path, ...query] = target.split('#')[0].split('?'); // the first ? splits
+  return { path, query: query.join('?') };
 }
 
 function canonicalUri(path, basePath) {
@@ -156,25 +145,24 @@ function canonicalUri(path, basePath) {
   return path.replaceAll('&', '%26');
 }
 
-// Percent-decodes text as UTF-8. decodeURIComponent throws on bytes that are not UTF-8
-// (overlongs, surrogates, beyond U+10FFFF, cut short), so nothing is replaced by U+FFFD.
-function unescape(text, plusIsSpace) {
+// Percent-decodes text as UTF-8; bytes that are not UTF-8 are refused with utf8Status.
+// decodeURIComponent throws on them (overlongs, surrogates, beyond U+10FFFF, cut short), so
+// nothing is replaced by U+FFFD.
+function unescape(text, plusIsSpace, utf8Status = 'QSH_E_UTF8_INVALID') {
   check(!BAD_ESCAPE.test(text), 'QSH_E_PERCENT_MALFORMED', 'a % without two hex digits');
   try {
     // + is a space in form data, replaced before decoding so that %2B stays a +.
     return decodeURIComponent(plusIsSpace ? text.replaceAll('+', ' ') : text);
   } catch (e) {
-    throw new QshError('QSH_E_UTF8_INVALID', 'decoded bytes that are not UTF-8');
+    throw new QshError(utf8Status, 'decoded bytes that are not UTF-8');
   }
 }
 
 // The [name, value] strings of a raw query or form body, decoded as form data.
 function parameters(data) {
   const params = [];
-  for (const piece of data.split('&')) { // only &: a ; is data
-    if (piece === '') {
-      continue; // &&, a leading or trailing &
-    }
+  // Only & splits (a ; is data); an empty piece (&&, a leading or trailing &) is skipped.
+  for (const piece of data.split('&').filter((p) => p !== '')) {
     const eq = piece.indexOf('='); // the first = splits; 'a' is a=''
     const name = unescape(eq < 0 ? piece : piece.slice(0, eq), true);
     const value = unescape(eq < 0 ? '' : piece.slice(eq + 1), true);
@@ -196,9 +184,7 @@ function canonicalQuery(params) {
   const groups = new Map();
   for (const [name, value] of params) {
     const key = encode(name);
-    if (!groups.has(key)) {
-      groups.set(key, []);
-    }
+    groups.set(key, groups.get(key) ?? []);
     groups.get(key).push(value);
   }
   // Values sort by their decoded text in UTF-16 code units, as Java's String.compareTo does;
