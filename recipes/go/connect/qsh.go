@@ -6,7 +6,6 @@ package connect
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"regexp"
 	"sort"
@@ -41,19 +40,16 @@ type Error struct{ Status string }
 
 func (e *Error) Error() string { return "cannot canonicalize the request: " + e.Status }
 
-func reject(status string) error { return &Error{"QSH_E_" + status} }
-
 // The named limits, in bytes: over one is an error, never a truncation.
 const maxMethod, maxTarget, maxBaseURL, maxBody = 64, 1 << 20, 4096, 4 << 20
 
-const (
-	alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	tchar = alnum + "!#$%&'*+-.^_`|~" // the characters of an HTTP method (RFC 9110)
-)
-
 var (
+	methodToken = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$") // RFC 9110
+	// Only visible ASCII can be sent in a request line or a form body; a space, control or
+	// non-ASCII byte would have been encoded by the client, and guessing how is wrong.
+	onTheWire   = regexp.MustCompile(`^[\x21-\x7e]*$`)
 	absoluteURL = regexp.MustCompile(`(?s)^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)$`)
-	hostPort    = regexp.MustCompile(`^(\[[^\]]+\]|[^:\[\]@]+)(?::([0-9]*))?$`) // no userinfo
+	hostPort    = regexp.MustCompile(`^(\[[^\]]+\]|[^:\[\]@]+)(?::([0-9]{0,5}))?$`) // no userinfo
 )
 
 // QSH is the lowercase hex SHA-256 of the canonical request.
@@ -68,98 +64,75 @@ func QSH(r Request, p Profile) (string, error) {
 
 // CanonicalRequest is METHOD "&" CANONICAL_URI "&" CANONICAL_QUERY.
 func CanonicalRequest(r Request, p Profile) (string, error) {
-	switch m, t := r.Method, r.Target; {
-	case m == "":
-		return "", reject("METHOD_EMPTY")
-	case len(m) > maxMethod:
-		return "", reject("METHOD_TOO_LONG")
-	case strings.Trim(m, tchar) != "":
-		return "", reject("METHOD_INVALID")
-	case t == "":
-		return "", reject("TARGET_EMPTY")
-	case len(t) > maxTarget:
-		return "", reject("TARGET_TOO_LONG")
-	case !onTheWire(t):
-		return "", reject("TARGET_BYTE")
-	}
-	baseOrigin, basePath, err := parseBaseURL(r.BaseURL)
-	if err != nil {
-		return "", err
-	}
 	// Read the body as Jira's Tomcat does: the method exactly POST (as sent), the media type
 	// before any ';', blanks trimmed, exactly the form type in these letters.
-	media := strings.Trim(strings.SplitN(r.ContentType, ";", 2)[0], " \t")
-	withBody := r.Method == "POST" && media == "application/x-www-form-urlencoded"
-	if withBody && len(r.Body) > maxBody {
-		return "", reject("BODY_TOO_LONG")
-	} else if withBody && !onTheWire(r.Body) {
-		return "", reject("BODY_BYTE")
-	}
-	rest := r.Target
-	if m := absoluteURL.FindStringSubmatch(rest); m != nil {
-		origin, err := parseOrigin(m[1], m[2], "URL_SCHEME", "URL_INVALID")
-		if err != nil {
-			return "", err
-		}
-		if r.BaseURL != "" && origin != baseOrigin { // its path is not under the base URL
-			return "", reject("ORIGIN_MISMATCH")
-		}
-		rest = m[3]
-	}
+	media, _, _ := strings.Cut(r.ContentType, ";")
+	form := r.Method == "POST" && strings.Trim(media, " \t") == "application/x-www-form-urlencoded"
+	baseOrigin, basePath, _ := splitURL(r.BaseURL)
+	origin, rest, absolute := splitURL(r.Target)
 	rest, _, _ = strings.Cut(rest, "#")
 	path, query, _ := strings.Cut(rest, "?")
+	if form {
+		query += "&" + r.Body // merged, as a servlet's parameter map merges them
+	}
+	decodedPath, pathErr := url.PathUnescape(path) // a '%' without two hex digits is an error
+	decodedBase, baseErr := url.PathUnescape(basePath)
+	// No escape and no UTF-8 sequence can span an ASCII '&' or '=', so the whole query is valid
+	// exactly when each name and value is.
+	decodedQuery, queryErr := url.QueryUnescape(query)
+	// The rules in order: the first that fails names the status.
+	for _, rule := range []struct {
+		failed bool
+		status string
+	}{
+		{r.Method == "", "METHOD_EMPTY"},
+		{len(r.Method) > maxMethod, "METHOD_TOO_LONG"},
+		{!methodToken.MatchString(r.Method), "METHOD_INVALID"},
+		{r.Target == "", "TARGET_EMPTY"},
+		{len(r.Target) > maxTarget, "TARGET_TOO_LONG"},
+		{!onTheWire.MatchString(r.Target), "TARGET_BYTE"},
+		{form && len(r.Body) > maxBody, "BODY_TOO_LONG"},
+		{form && !onTheWire.MatchString(r.Body), "BODY_BYTE"},
+		{len(r.BaseURL) > maxBaseURL, "BASE_URL_TOO_LONG"},
+		{r.BaseURL != "" && (baseOrigin == "" || !onTheWire.MatchString(r.BaseURL)), "BASE_URL_INVALID"},
+		{strings.ContainsAny(basePath, "?#") || baseErr != nil, "BASE_URL_INVALID"},
+		{p == Product && !utf8.ValidString(decodedBase), "BASE_URL_INVALID"},
+		// An absolute target is http(s) with a host and a valid port, on the base URL's origin:
+		// on another, its path cannot be made relative to the base path.
+		{absolute && origin == "", "URL_INVALID"},
+		{absolute && r.BaseURL != "" && origin != baseOrigin, "ORIGIN_MISMATCH"},
+		{pathErr != nil || queryErr != nil, "PERCENT_MALFORMED"},
+		{p == Product && !utf8.ValidString(decodedPath), "UTF8_INVALID"},
+		{!utf8.ValidString(decodedQuery), "UTF8_INVALID"}, // overlongs, surrogates, cut short...
+	} {
+		if rule.failed {
+			return "", &Error{"QSH_E_" + rule.status}
+		}
+	}
 	if p == Product { // a product hashes the decoded path: %20 is a space, %2F a '/'
-		if path, err = decodeText(path, false); err != nil {
-			return "", err
-		}
-		if basePath, err = decodeText(basePath, false); err != nil {
-			return "", reject("BASE_URL_INVALID")
-		}
-	} else if _, err = url.PathUnescape(path); err != nil {
-		return "", reject("PERCENT_MALFORMED") // escapes stay as sent, but must be escapes
+		path, basePath = decodedPath, decodedBase
 	}
-	canonicalQuery, err := canonicalQuery(query, r.Body, withBody)
-	if err != nil {
-		return "", err
-	}
-	return strings.ToUpper(r.Method) + "&" + canonicalURI(path, basePath) + "&" + canonicalQuery, nil
+	return strings.ToUpper(r.Method) + "&" + canonicalURI(path, basePath) + "&" + canonicalQuery(query), nil
 }
 
-// parseBaseURL gives the origin and the path of an absolute http(s) URL without a query.
-func parseBaseURL(u string) (origin, path string, err error) {
-	if u == "" {
-		return "", "", nil
-	} else if len(u) > maxBaseURL {
-		return "", "", reject("BASE_URL_TOO_LONG")
-	}
+// splitURL gives the origin of an absolute URL and what follows it; absolute is false when u
+// is not scheme://... The origin is "scheme://host:port", the default port made explicit so
+// that https://h and https://H:443 are one; "" for another scheme, userinfo or a bad port.
+func splitURL(u string) (origin, rest string, absolute bool) {
 	m := absoluteURL.FindStringSubmatch(u)
-	if !onTheWire(u) || m == nil || strings.ContainsAny(m[3], "?#") {
-		return "", "", reject("BASE_URL_INVALID")
-	} else if _, err = url.PathUnescape(m[3]); err != nil {
-		return "", "", reject("BASE_URL_INVALID")
+	if m == nil {
+		return "", u, false
 	}
-	origin, err = parseOrigin(m[1], m[2], "BASE_URL_INVALID", "BASE_URL_INVALID")
-	return origin, m[3], err
-}
-
-// parseOrigin gives "scheme://host:port" with the default port made explicit, so that
-// https://h and https://H:443 are the same origin.
-func parseOrigin(scheme, authority, badScheme, bad string) (string, error) {
-	scheme = strings.ToLower(scheme)
-	port := map[string]int{"http": 80, "https": 443}[scheme]
-	m := hostPort.FindStringSubmatch(authority)
-	if port == 0 {
-		return "", reject(badScheme)
-	} else if m == nil {
-		return "", reject(bad)
-	} else if m[2] != "" { // an empty port is the default one
-		n, err := strconv.Atoi(m[2])
-		if err != nil || n > 65535 {
-			return "", reject(bad)
-		}
-		port = n
+	scheme := strings.ToLower(m[1])
+	port, known := map[string]string{"http": "80", "https": "443"}[scheme]
+	host := hostPort.FindStringSubmatch(m[2])
+	if host != nil && host[2] != "" { // an empty port is the default one
+		port = host[2]
 	}
-	return fmt.Sprintf("%s://%s:%d", scheme, strings.ToLower(m[1]), port), nil
+	if n, _ := strconv.Atoi(port); known && host != nil && n <= 65535 {
+		origin = scheme + "://" + strings.ToLower(host[1]) + ":" + strconv.Itoa(n)
+	}
+	return origin, m[3], true
 }
 
 func canonicalURI(path, basePath string) string {
@@ -168,30 +141,24 @@ func canonicalURI(path, basePath string) string {
 	if basePath != "" && (path == basePath || strings.HasPrefix(path, basePath+"/")) {
 		path = path[len(basePath):]
 	}
-	if len(path) > 1 && strings.HasSuffix(path, "/") {
-		path = path[:len(path)-1] // exactly one trailing slash goes: /p// -> /p/
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/") // exactly one trailing slash goes: /p// -> /p/
 	}
 	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
+		path = "/" + path // an empty path becomes "/"
 	}
 	// A raw & in the path would read as a separator of the canonical request.
 	return strings.ReplaceAll(path, "&", "%26")
 }
 
-func canonicalQuery(query, body string, withBody bool) (string, error) {
+// canonicalQuery sorts and encodes the parameters of a query whose escapes and UTF-8 are valid.
+func canonicalQuery(query string) string {
 	groups := map[string][]string{} // encoded name -> decoded values
-	if withBody {
-		query += "&" + body // merged, as a servlet's parameter map merges them
-	}
 	// Split on & only (';' is data), each piece at its first '='; skip empty pieces.
 	for _, piece := range strings.Split(query, "&") {
 		name, value, _ := strings.Cut(piece, "=")
-		for _, text := range []*string{&name, &value} {
-			var err error
-			if *text, err = decodeText(*text, true); err != nil {
-				return "", err
-			}
-		}
+		name, _ = url.QueryUnescape(name) // a '+' is a space here, %2B a '+'
+		value, _ = url.QueryUnescape(value)
 		if name != "" && name != "jwt" { // exactly "jwt": JWT is a parameter like any other
 			groups[percentEncode(name)] = append(groups[percentEncode(name)], value)
 		}
@@ -211,44 +178,19 @@ func canonicalQuery(query, body string, withBody bool) (string, error) {
 		}
 		names[i] = name + "=" + strings.Join(values, ",")
 	}
-	return strings.Join(names, "&"), nil
+	return strings.Join(names, "&")
 }
 
 // utf16Less orders strings as Java's String.compareTo does, by UTF-16 code units: unlike
 // code-point order, a character above U+FFFF (a surrogate pair) sorts before U+E000..U+FFFF.
 func utf16Less(a, b string) bool {
 	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return ua[i] < ub[i]
-		}
+	for len(ua) > 0 && len(ub) > 0 && ua[0] == ub[0] {
+		ua, ub = ua[1:], ub[1:]
 	}
-	return len(ua) < len(ub)
-}
-
-// decodeText percent-decodes s (a plus is a space in a query or a form body; net/url
-// refuses a '%' without two hex digits) into UTF-8 text.
-func decodeText(s string, plusIsSpace bool) (string, error) {
-	unescape := url.PathUnescape
-	if plusIsSpace {
-		unescape = url.QueryUnescape
-	}
-	t, err := unescape(s)
-	if err != nil {
-		return "", reject("PERCENT_MALFORMED")
-	}
-	if !utf8.ValidString(t) { // overlongs, surrogates, above U+10FFFF, cut short
-		return "", reject("UTF8_INVALID")
-	}
-	return t, nil
+	return len(ub) > 0 && (len(ua) == 0 || ua[0] < ub[0])
 }
 
 // percentEncode writes every UTF-8 byte outside A-Z a-z 0-9 - . _ ~ as %XX, upper-case hex:
 // QueryEscape does so, but for a space, which it writes as '+' (a '+' itself is %2B).
 func percentEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
-
-// onTheWire: only visible ASCII can be sent in a request line or a form body; a space,
-// control or non-ASCII byte would have been encoded by the client, and guessing how is wrong.
-func onTheWire(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r < 0x21 || r > 0x7E }) < 0
-}

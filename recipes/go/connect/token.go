@@ -79,6 +79,8 @@ type Verification struct {
 
 const maxToken, maxDepth = 8192, 16 // bytes of a carried token, levels of JSON
 
+const base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
 var kidSyntax = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
 // Verify checks a token strictly, in a fixed order so that the first failure is always the
@@ -171,7 +173,7 @@ func carriedToken(v Verification) (string, error) {
 // (line breaks); Strict refuses unused bits that are set.
 func decodeSegment(s string) ([]byte, error) {
 	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	if err != nil || strings.Trim(s, alnum+"-_") != "" {
+	if err != nil || strings.Trim(s, base64URL) != "" {
 		return nil, refuse("B64_INVALID")
 	}
 	return b, nil
