@@ -112,9 +112,8 @@ public final class Adapter {
         try {
             switch (String.valueOf(msg.get("op"))) {
                 case "canonical":
-                    String canonical = Qsh.canonicalRequest(request);
-                    return Map.of("result", Map.of("canonicalRequest", canonical,
-                            "qsh", Qsh.sha256Hex(canonical)));
+                    return Map.of("result", Map.of("canonicalRequest",
+                            Qsh.canonicalRequest(request), "qsh", Qsh.qsh(request)));
                 case "qsh":
                     return Map.of("result", Map.of("qsh", Qsh.qsh(request)));
                 case "verify":
