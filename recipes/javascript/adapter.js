@@ -4,7 +4,7 @@
 //   node adapter.js example NOW                                  the seed example's header
 const crypto = require('crypto');
 const readline = require('readline');
-const { sign, verify, JwtError } = require('./connect-jwt');
+const { sign, verify, verifyForgeInvocation, JwtError } = require('./connect-jwt');
 const { canonicalRequest, QshError } = require('./connect-qsh');
 
 const USAGE = `usage: node adapter.js
@@ -22,6 +22,10 @@ const HELLO = {
 
 function answer(msg) {
   const { method, target, baseUrl, profile, body, contentType } = msg;
+  if (msg.op === 'verify' && msg.kind === 'forge-invocation') {
+    verifyForgeInvocation(msg.authorization, msg);
+    return { valid: true };
+  }
   if (msg.op === 'verify') {
     verify(method, target, baseUrl, msg);
     return { valid: true };

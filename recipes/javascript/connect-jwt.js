@@ -1,9 +1,11 @@
 'use strict';
-// Atlassian Connect JWTs: sign an app's call to a product, verify a product's call to the app.
+// Atlassian Connect JWTs: sign an app's call to a product, verify a product's call to the app,
+// and verify the Forge Invocation Token of a call to a Forge Remote back end.
 //
-//   const { sign, verify } = require('./connect-jwt');
+//   const { sign, verify, verifyForgeInvocation } = require('./connect-jwt');
 //   headers.Authorization = sign(sharedSecret, appKey, 'GET', target, tenantBaseUrl);
 //   const claims = verify(method, target, appBaseUrl, { kind: 'module', secrets, authorization });
+//   const fit = verifyForgeInvocation(req.headers.authorization, { jwks: jwksText, appId });
 //
 // Node.js built-in modules only: crypto for HS256 and RS256.
 const crypto = require('crypto');
@@ -16,6 +18,12 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 const KID = /^[A-Za-z0-9._-]{1,128}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const INT64_MAX = 2n ** 63n - 1n;
+const MAX_JWKS = 65536;
+const MAX_JWKS_KEYS = 64;
+const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;
+const FIT_ISS = 'forge/invocation-token';
+const APP_ARI = 'ari:cloud:ecosystem::app/';
 
 class JwtError extends Error {
   constructor(status, message) {
@@ -25,6 +33,7 @@ class JwtError extends Error {
 }
 
 const b64 = (data) => Buffer.from(data).toString('base64url'); // unpadded
+const byteLength = (text) => Buffer.byteLength(text, 'utf8');
 
 // The Authorization header's value for an app-to-product call. iss is the app key; qsh is in
 // the server profile, against the tenant's base URL (its context path, e.g. /wiki, is
@@ -136,8 +145,18 @@ function jsonObject(data) {
   return { value, reals };
 }
 
+// The token of `Authorization: <scheme> <token>`: the scheme case-sensitive, one space, one
+// token, which never holds '=' (`JWT token=<jwt>` is an auth-param, not the format).
+function headerToken(authorization, scheme) {
+  const token = authorization.slice(scheme.length + 1);
+  if (!authorization.startsWith(scheme + ' ') || token === '' || /[ =]/.test(token)) {
+    throw new JwtError('CARRIAGE_SCHEME', `not the ${scheme} scheme with one token`);
+  }
+  return token;
+}
+
 // The token of `Authorization: JWT <token>` or of the one jwt query parameter.
-function carriedToken(target, authorization) {
+function carriedToken(target, authorization, kind) {
   const query = target.split('#')[0].split('?').slice(1).join('?');
   let tokens;
   try {
@@ -149,22 +168,33 @@ function carriedToken(target, authorization) {
   if (tokens.length + (authorization !== undefined ? 1 : 0) > 1) {
     throw new JwtError('CARRIAGE_AMBIGUOUS', 'more than one token');
   }
-  let token;
   if (authorization !== undefined) {
-    token = authorization.slice(4);
-    // The scheme is case-sensitive, followed by one space and one token.
-    if (!authorization.startsWith('JWT ') || token === '' || token.includes(' ')) {
-      throw new JwtError('CARRIAGE_SCHEME', 'not the JWT scheme with one token');
-    }
-  } else if (tokens.length === 1) {
-    token = tokens[0];
-  } else {
+    return headerToken(authorization, 'JWT');
+  }
+  if (tokens.length === 0) {
     throw new JwtError('CARRIAGE_MISSING', 'no token');
   }
+  // Since 2022-02-01 the products answer 401 to an app's call whose token is in the query.
+  if (kind === 'app-to-product') {
+    throw new JwtError('CARRIAGE_QUERY_NOT_ALLOWED', 'an app-to-product token in the query');
+  }
+  return tokens[0];
+}
+
+// The header, the claims (and which of them are reals), the signing input and the signature
+// of a compact token.
+function parse(token) {
   if (token.length > MAX_TOKEN) {
     throw new JwtError('TOKEN_TOO_LARGE', `a token over ${MAX_TOKEN} bytes`);
   }
-  return token;
+  const segments = token.split('.');
+  if (segments.length !== 3) {
+    throw new JwtError('SEGMENTS', 'not three segments');
+  }
+  const [headerData, claimsData, signature] = segments.map(b64decode);
+  const header = jsonObject(headerData).value;
+  const { value: claims, reals } = jsonObject(claimsData);
+  return { header, claims, reals, signingInput: segments[0] + '.' + segments[1], signature };
 }
 
 function checkHeader(header, rs256) {
@@ -183,33 +213,22 @@ function checkHeader(header, rs256) {
   }
 }
 
-function checkSignature(signingInput, signature, header, claims, rs256, secrets, publicKeys) {
-  if (!rs256) {
-    const iss = claims.iss;
-    if (typeof iss !== 'string') {
-      throw new JwtError('ISS_MISSING', 'no iss string');
-    }
-    if (!Object.hasOwn(secrets, iss)) {
-      throw new JwtError('ISS_UNKNOWN', 'iss is not a known tenant');
-    }
-    const mac = crypto.createHmac('sha256', secrets[iss]).update(signingInput).digest();
-    if (mac.length !== signature.length || !crypto.timingSafeEqual(mac, signature)) {
-      throw new JwtError('SIG_INVALID', 'bad signature');
-    }
-    return;
+function checkHs256(signingInput, signature, claims, secrets) {
+  // The tenant, and so the secret, comes from iss only: never from aud.
+  const iss = claims.iss;
+  if (typeof iss !== 'string') {
+    throw new JwtError('ISS_MISSING', 'no iss string');
   }
-  if (!Object.hasOwn(publicKeys, header.kid)) {
-    throw new JwtError('KEY_UNKNOWN', 'no public key of that kid');
+  if (!Object.hasOwn(secrets, iss)) {
+    throw new JwtError('ISS_UNKNOWN', 'iss is not a known tenant');
   }
-  let key = null;
-  try {
-    key = crypto.createPublicKey(publicKeys[header.kid]);
-  } catch (e) {
-    // not a public key: refused below
+  const mac = crypto.createHmac('sha256', secrets[iss]).update(signingInput).digest();
+  if (mac.length !== signature.length || !crypto.timingSafeEqual(mac, signature)) {
+    throw new JwtError('SIG_INVALID', 'bad signature');
   }
-  if (key === null || key.asymmetricKeyType !== 'rsa') {
-    throw new JwtError('KEY_INVALID', 'the key is not an RSA public key');
-  }
+}
+
+function checkRs256(key, signingInput, signature) {
   if (signature.length !== Math.ceil(key.asymmetricKeyDetails.modulusLength / 8)) {
     throw new JwtError('SIG_INVALID', "the signature is not the key's size"); // no extra bytes
   }
@@ -217,6 +236,68 @@ function checkSignature(signingInput, signature, header, claims, rs256, secrets,
   if (!crypto.verify('sha256', Buffer.from(signingInput), { key, padding }, signature)) {
     throw new JwtError('SIG_INVALID', 'bad signature');
   }
+}
+
+function pemKey(pem) {
+  let key = null;
+  try {
+    key = crypto.createPublicKey(pem);
+  } catch (e) {
+    // not a public key: refused below
+  }
+  if (key === null || key.asymmetricKeyType !== 'rsa') {
+    throw new JwtError('KEY_INVALID', 'the key is not an RSA public key');
+  }
+  return key;
+}
+
+// A JWK's Base64urlUInt (RFC 7518 section 2): strict base64url of the fewest octets.
+function jwkUint(jwk, name, maxOctets) {
+  let data = Buffer.alloc(0);
+  try {
+    data = typeof jwk[name] === 'string' ? b64decode(jwk[name]) : data;
+  } catch (e) {
+    // not base64url: refused below
+  }
+  if (data.length === 0 || data[0] === 0 || data.length > maxOctets) {
+    throw new JwtError('KEY_INVALID', `the JWK's ${name} is not a minimal base64url integer`);
+  }
+  return data;
+}
+
+// The RSA key of the one JWK whose kid is kid in the JWK Set document (its text).
+function jwksKey(jwks, kid) {
+  let doc = {};
+  try {
+    doc = byteLength(jwks) <= MAX_JWKS ? jsonObject(Buffer.from(jwks, 'utf8')).value : doc;
+  } catch (e) {
+    // not a JSON object: refused below
+  }
+  const keys = doc.keys;
+  if (!Array.isArray(keys) || keys.length < 1 || keys.length > MAX_JWKS_KEYS ||
+      !keys.every((jwk) => jwk !== null && typeof jwk === 'object' && !Array.isArray(jwk))) {
+    throw new JwtError('JWKS_INVALID', 'not a JSON object of at most 64 KiB with 1 to 64 keys');
+  }
+  const kids = keys.map((jwk) => jwk.kid).filter((k) => typeof k === 'string');
+  if (new Set(kids).size !== kids.length) { // which of two keys of one kid is meant cannot be told
+    throw new JwtError('JWKS_INVALID', 'a kid twice in the JWKS');
+  }
+  const jwk = keys.find((k) => k.kid === kid);
+  if (jwk === undefined) {
+    throw new JwtError('KEY_UNKNOWN', 'no key of that kid in the JWKS');
+  }
+  // use and alg may be absent, but not null.
+  const member = (name, absent) => (Object.hasOwn(jwk, name) ? jwk[name] : absent);
+  if (jwk.kty !== 'RSA' || member('use', 'sig') !== 'sig' || member('alg', 'RS256') !== 'RS256') {
+    throw new JwtError('KEY_INVALID', 'the JWK is not an RSA key for RS256 signatures');
+  }
+  const n = jwkUint(jwk, 'n', MAX_RSA_BITS / 8);
+  const e = BigInt('0x' + jwkUint(jwk, 'e', 8).toString('hex'));
+  const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0])); // the top octet's own bits
+  if (bits < MIN_RSA_BITS || e % 2n === 0n || e < 3n) {
+    throw new JwtError('KEY_INVALID', 'n is not of 2048 to 8192 bits, or e not odd and >= 3');
+  }
+  return crypto.createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
 }
 
 function numericDate(claims, reals, name, required = true) {
@@ -263,31 +344,36 @@ function checkClaims(claims, reals, now, leeway, audience) {
 
 // The claims of a valid token, else a JwtError. kind is module, webhook, lifecycle (HS256),
 // context (also takes qsh 'context-qsh'), install (RS256: publicKeys maps kid to PEM; aud must
-// be audience, your baseUrl; iss must be clientKey, the body's) or app-to-product. secrets maps
-// each tenant's clientKey to its sharedSecret.
+// be audience, your baseUrl) or app-to-product (never in the query). secrets maps each tenant's
+// clientKey to its sharedSecret. For a lifecycle callback or an install, iss must be clientKey,
+// the body's clientKey (always for installs, Bitbucket's installed callback too); sub must be
+// subject when given (a Bitbucket app-to-product token's, the clientKey).
 function verify(method, target, baseUrl, options) {
   const { kind, secrets = {}, publicKeys = {}, leeway = 0, authorization } = options;
-  const { audience, clientKey } = options;
+  const { audience, clientKey, subject } = options;
   const { profile = 'product', body, contentType } = options;
   const now = options.now === undefined ? Math.floor(Date.now() / 1000) : options.now;
   const rs256 = kind === 'install';
   if (rs256 && (audience === undefined || clientKey === undefined)) {
     throw new TypeError("an install token needs audience (your baseUrl) and the body's clientKey");
   }
-  const segments = carriedToken(target, authorization).split('.');
-  if (segments.length !== 3) {
-    throw new JwtError('SEGMENTS', 'not three segments');
-  }
-  const [headerData, claimsData, signature] = segments.map(b64decode);
-  const header = jsonObject(headerData).value;
-  const { value: claims, reals } = jsonObject(claimsData);
+  const { header, claims, reals, signingInput, signature } =
+    parse(carriedToken(target, authorization, kind));
   checkHeader(header, rs256);
-  const signingInput = segments[0] + '.' + segments[1];
-  checkSignature(signingInput, signature, header, claims, rs256, secrets, publicKeys);
-  if (rs256 && claims.iss !== clientKey) {
-    throw new JwtError('ISS_MISMATCH', "iss is not the body's clientKey");
+  if (!rs256) {
+    checkHs256(signingInput, signature, claims, secrets);
+  } else if (Object.hasOwn(publicKeys, header.kid)) {
+    checkRs256(pemKey(publicKeys[header.kid]), signingInput, signature);
+  } else {
+    throw new JwtError('KEY_UNKNOWN', 'no public key of that kid');
   }
   checkClaims(claims, reals, now, leeway, audience);
+  if (clientKey !== undefined && claims.iss !== clientKey) {
+    throw new JwtError('ISS_MISMATCH', "iss is not the body's clientKey");
+  }
+  if (subject !== undefined && claims.sub !== subject) {
+    throw new JwtError('SUB_MISMATCH', 'sub is not ' + subject);
+  }
   const claimed = claims.qsh;
   if (claimed === undefined) {
     throw new JwtError('QSH_MISSING', 'no qsh');
@@ -313,4 +399,31 @@ function verify(method, target, baseUrl, options) {
   return claims;
 }
 
-module.exports = { sign, verify, JwtError };
+// The claims of a valid Forge Invocation Token (a call to a Forge Remote back end), else a
+// JwtError. authorization is the request's Authorization header, `Bearer <token>`; jwks the
+// text of the JWK Set you trust (Forge's production or staging one, fetched by you: nothing in
+// the token chooses it); appId your app's id, bare or as its ARI.
+function verifyForgeInvocation(authorization, options) {
+  const { jwks, appId, leeway = 0 } = options;
+  const now = options.now === undefined ? Math.floor(Date.now() / 1000) : options.now;
+  if (authorization === undefined) {
+    throw new JwtError('CARRIAGE_MISSING', 'no Authorization header (never the query)');
+  }
+  const { header, claims, reals, signingInput, signature } =
+    parse(headerToken(authorization, 'Bearer'));
+  checkHeader(header, true);
+  checkRs256(jwksKey(jwks, header.kid), signingInput, signature);
+  const ari = appId.startsWith(APP_ARI) ? appId : APP_ARI + appId;
+  checkClaims(claims, reals, now, leeway, ari); // aud holds the ARI: the bare id is not it
+  if (claims.iss !== FIT_ISS) {
+    throw new JwtError('FIT_ISS_INVALID', 'iss is not ' + FIT_ISS);
+  }
+  const app = claims.app;
+  if (app === null || typeof app !== 'object' || typeof app.installationId !== 'string' ||
+      typeof app.apiBaseUrl !== 'string' || (Object.hasOwn(app, 'id') && app.id !== ari)) {
+    throw new JwtError('FIT_APP_INVALID', 'app lacks installationId or apiBaseUrl, or is another');
+  }
+  return claims; // no qsh: a FIT signs no request
+}
+
+module.exports = { sign, verify, verifyForgeInvocation, JwtError };
