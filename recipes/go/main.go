@@ -23,6 +23,7 @@ type message struct {
 	ID                                      int64
 	BaseURL                                 string `json:"baseUrl"`
 	Body, ContentType, Audience, ClientKey  string
+	Subject, JWKS, AppID                    string
 	Authorization                           *string
 	Now, Leeway                             int64
 	Secrets, PublicKeys                     map[string]string
@@ -44,7 +45,8 @@ func answer(m message) any {
 	case "verify":
 		_, err = connect.Verify(connect.Verification{Kind: connect.Kind(m.Kind), Now: time.Unix(m.Now, 0),
 			Leeway: time.Duration(m.Leeway) * time.Second, Authorization: m.Authorization, Request: r, Profile: p,
-			Audience: m.Audience, ClientKey: m.ClientKey, Secrets: m.Secrets, PublicKeys: m.PublicKeys})
+			Audience: m.Audience, ClientKey: m.ClientKey, Subject: m.Subject, Secrets: m.Secrets,
+			PublicKeys: m.PublicKeys, JWKS: m.JWKS, AppID: m.AppID})
 		result = map[string]any{"valid": true}
 	case "canonical", "qsh":
 		var c, q string

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"math/big"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -57,10 +58,16 @@ type Kind string
 
 const (
 	Module       Kind = "module"         // an iframe URL
-	Webhook      Kind = "webhook"        // also a lifecycle callback signed with HS256
+	Webhook      Kind = "webhook"        // a webhook
 	Context      Kind = "context"        // an endpoint meant for AP.context.getToken()
 	Install      Kind = "install"        // a signed install or uninstall callback (RS256)
 	AppToProduct Kind = "app-to-product" // a product checking an app's call
+	// Lifecycle is a lifecycle callback signed with HS256: enabled and disabled, and
+	// Bitbucket's installed and uninstalled, which took no part in signed installs.
+	Lifecycle Kind = "lifecycle"
+	// ForgeInvocation is a Forge Invocation Token of Forge Remote: RS256 with a key of the JWKS
+	// you configure, "Authorization: Bearer" only, no qsh.
+	ForgeInvocation Kind = "forge-invocation"
 )
 
 // Verification is what a verifier knows besides the token.
@@ -72,12 +79,20 @@ type Verification struct {
 	Request       Request
 	Profile       Profile           // Product for calls a product made to your app
 	Audience      string            // "" when aud is not checked (required for Install)
-	ClientKey     string            // Install: the clientKey of the callback's body
+	ClientKey     string            // Install, Lifecycle: the clientKey of the callback's body
+	Subject       string            // the sub expected (Bitbucket: the clientKey); "" for none
 	Secrets       map[string]string // iss (clientKey) -> sharedSecret
 	PublicKeys    map[string]string // kid -> PEM public key, for Install
+	// ForgeInvocation: the JWK Set document you trust, as configured, never the URL a token
+	// names (production and staging publish different sets), and your app's id, bare or ARI.
+	JWKS, AppID string
 }
 
 const maxToken, maxDepth = 8192, 16 // bytes of a carried token, levels of JSON
+
+const fitIssuer, appARI = "forge/invocation-token", "ari:cloud:ecosystem::app/"
+
+const maxJWKS, maxJWKSKeys = 64 << 10, 64 // bytes of a JWK Set, keys in it
 
 const base64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -108,7 +123,7 @@ func Verify(v Verification) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs256 := v.Kind == Install
+	rs256 := v.Kind == Install || v.Kind == ForgeInvocation
 	if alg, _ := header["alg"].(string); alg != map[bool]string{false: "HS256", true: "RS256"}[rs256] {
 		return nil, refuse("ALG_NOT_ALLOWED") // exact: never none, never the other family
 	}
@@ -127,11 +142,29 @@ func Verify(v Verification) (map[string]any, error) {
 	if err = checkClaims(v, claims); err != nil {
 		return nil, err
 	}
-	return claims, checkQSH(v, claims)
+	if v.Kind != ForgeInvocation { // a Forge Invocation Token has no qsh
+		if err = checkQSH(v, claims); err != nil {
+			return nil, err
+		}
+	}
+	return claims, nil
 }
 
-// carriedToken finds the token: "Authorization: JWT <token>" or one jwt query parameter.
+// carriedToken finds the token: "Authorization: JWT <token>" or one jwt query parameter (never
+// for AppToProduct: the products answer 401 since 2022), "Authorization: Bearer <token>" for
+// ForgeInvocation. A compact token holds no '=': "JWT token=<jwt>" is not the format.
 func carriedToken(v Verification) (string, error) {
+	if a := v.Authorization; v.Kind == ForgeInvocation {
+		switch {
+		case a == nil:
+			return "", refuse("CARRIAGE_MISSING")
+		case !strings.HasPrefix(*a, "Bearer ") || len(*a) < 8 || strings.ContainsAny((*a)[7:], " ="):
+			return "", refuse("CARRIAGE_SCHEME")
+		case len(*a)-7 > maxToken:
+			return "", refuse("TOKEN_TOO_LARGE")
+		}
+		return (*a)[7:], nil
+	}
 	path, _, _ := strings.Cut(v.Request.Target, "#")
 	_, query, _ := strings.Cut(path, "?")
 	var params []string
@@ -147,14 +180,16 @@ func carriedToken(v Verification) (string, error) {
 	src := ""
 	if a := v.Authorization; a != nil {
 		// The scheme is case-sensitive, followed by exactly one space and one token.
-		if !strings.HasPrefix(*a, "JWT ") || len(*a) < 5 || strings.Contains((*a)[4:], " ") {
+		if !strings.HasPrefix(*a, "JWT ") || len(*a) < 5 || strings.ContainsAny((*a)[4:], " =") {
 			return "", refuse("CARRIAGE_SCHEME")
 		}
 		src = (*a)[4:]
-	} else if len(params) == 1 {
-		src = params[0]
-	} else {
+	} else if len(params) == 0 {
 		return "", refuse("CARRIAGE_MISSING")
+	} else if v.Kind == AppToProduct {
+		return "", refuse("CARRIAGE_QUERY_NOT_ALLOWED")
+	} else {
+		src = params[0]
 	}
 	if len(src) > maxToken {
 		return "", refuse("TOKEN_TOO_LARGE")
@@ -279,7 +314,7 @@ func loneSurrogate(b []byte) bool {
 }
 
 func checkSignature(v Verification, signed string, sig []byte, claims map[string]any, kid string) error {
-	if v.Kind != Install {
+	if v.Kind != Install && v.Kind != ForgeInvocation {
 		iss, ok := claims["iss"].(string)
 		if !ok {
 			return refuse("ISS_MISSING")
@@ -295,18 +330,15 @@ func checkSignature(v Verification, signed string, sig []byte, claims map[string
 		}
 		return nil
 	}
-	pemKey, ok := v.PublicKeys[kid]
-	if !ok {
-		return refuse("KEY_UNKNOWN")
+	var key *rsa.PublicKey
+	var err error
+	if v.Kind == ForgeInvocation {
+		key, err = jwksKey(v.JWKS, kid) // the configured set only: nothing in the token picks one
+	} else {
+		key, err = installKey(v.PublicKeys, kid)
 	}
-	block, _ := pem.Decode([]byte(pemKey))
-	if block == nil {
-		return refuse("KEY_INVALID")
-	}
-	parsed, err := x509.ParsePKIXPublicKey(block.Bytes)
-	key, isRSA := parsed.(*rsa.PublicKey)
-	if err != nil || !isRSA {
-		return refuse("KEY_INVALID")
+	if err != nil {
+		return err
 	}
 	digest := sha256.Sum256([]byte(signed))
 	// Exactly the key's size: no leading zero dropped or added, nothing appended.
@@ -314,6 +346,75 @@ func checkSignature(v Verification, signed string, sig []byte, claims map[string
 		return refuse("SIG_INVALID")
 	}
 	return nil
+}
+
+// installKey is the PEM public key of kid, which must be RSA.
+func installKey(keys map[string]string, kid string) (*rsa.PublicKey, error) {
+	pemKey, ok := keys[kid]
+	if !ok {
+		return nil, refuse("KEY_UNKNOWN")
+	}
+	block, _ := pem.Decode([]byte(pemKey))
+	if block == nil {
+		return nil, refuse("KEY_INVALID")
+	}
+	parsed, err := x509.ParsePKIXPublicKey(block.Bytes)
+	key, isRSA := parsed.(*rsa.PublicKey)
+	if err != nil || !isRSA {
+		return nil, refuse("KEY_INVALID")
+	}
+	return key, nil
+}
+
+// jwksKey is the RSA key of kid in a JWK Set document: a JSON object (at most 64 KiB, no member
+// twice, bounded depth) whose keys hold 1 to 64 objects, and kid in one of them only. That JWK
+// has kty RSA, use sig and alg RS256 when present, n and e as minimal unpadded base64url
+// (RFC 7518 section 6.3.1), n of 2048 to 8192 bits, e odd and at least 3.
+func jwksKey(jwks, kid string) (*rsa.PublicKey, error) {
+	if len(jwks) > maxJWKS {
+		return nil, refuse("JWKS_INVALID")
+	}
+	doc, err := parseObject([]byte(jwks))
+	keys, _ := doc["keys"].([]any)
+	if err != nil || len(keys) == 0 || len(keys) > maxJWKSKeys {
+		return nil, refuse("JWKS_INVALID")
+	}
+	var jwk map[string]any
+	for _, k := range keys {
+		obj, isObject := k.(map[string]any)
+		if !isObject || obj["kid"] == kid && jwk != nil { // not a JWK, or the kid twice
+			return nil, refuse("JWKS_INVALID")
+		} else if obj["kid"] == kid {
+			jwk = obj
+		}
+	}
+	if jwk == nil {
+		return nil, refuse("KEY_UNKNOWN")
+	}
+	use, hasUse := jwk["use"]
+	alg, hasAlg := jwk["alg"]
+	if jwk["kty"] != "RSA" || hasUse && use != "sig" || hasAlg && alg != "RS256" {
+		return nil, refuse("KEY_INVALID")
+	}
+	n, e := base64URLUint(jwk["n"], 8192/8), base64URLUint(jwk["e"], 8)
+	if n == nil || e == nil || n.BitLen() < 2048 || e.Bit(0) == 0 || e.BitLen() < 2 {
+		return nil, refuse("KEY_INVALID")
+	}
+	if e.BitLen() > 31 { // crypto/rsa takes no larger exponent (the usual one is 65537)
+		return nil, refuse("KEY_INVALID")
+	}
+	return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+}
+
+// base64URLUint reads a Base64urlUInt (RFC 7518 section 2): unpadded base64url of the fewest
+// octets (no leading zero), at most max of them; nil when v is not one.
+func base64URLUint(v any, max int) *big.Int {
+	s, _ := v.(string)
+	b, err := decodeSegment(s)
+	if err != nil || len(b) == 0 || len(b) > max || b[0] == 0 {
+		return nil
+	}
+	return new(big.Int).SetBytes(b)
 }
 
 // numericDate reads an integer NumericDate >= 0: found is false when absent.
@@ -362,7 +463,11 @@ func checkClaims(v Verification, claims map[string]any) error {
 	case exp <= iat:
 		return refuse("EXP_BEFORE_IAT")
 	}
-	if v.Audience != "" || v.Kind == Install {
+	audience := v.Audience
+	if v.Kind == ForgeInvocation { // the app's ARI, whether configured bare or as the ARI
+		audience = appARI + strings.TrimPrefix(v.AppID, appARI)
+	}
+	if audience != "" || v.Kind == Install {
 		aud, found := claims["aud"]
 		if !found {
 			return refuse("AUD_MISSING")
@@ -373,14 +478,32 @@ func checkClaims(v Verification, claims map[string]any) error {
 		}
 		match := false
 		for _, a := range list {
-			match = match || a == any(v.Audience)
+			match = match || a == any(audience)
 		}
 		if !match {
 			return refuse("AUD_MISMATCH")
 		}
 	}
-	if iss, _ := claims["iss"].(string); v.Kind == Install && iss != v.ClientKey {
-		return refuse("ISS_MISMATCH") // the key is Atlassian's; iss must be the body's tenant
+	// A signed install's key is Atlassian's, and Bitbucket's callbacks are signed with the
+	// secret of the body: either way iss must be the body's tenant.
+	iss, _ := claims["iss"].(string)
+	if (v.Kind == Install || v.Kind == Lifecycle && v.ClientKey != "") && iss != v.ClientKey {
+		return refuse("ISS_MISMATCH")
+	}
+	if sub, _ := claims["sub"].(string); v.Subject != "" && sub != v.Subject {
+		return refuse("SUB_MISMATCH")
+	}
+	if v.Kind != ForgeInvocation {
+		return nil
+	}
+	if iss != fitIssuer {
+		return refuse("FIT_ISS_INVALID")
+	}
+	app, _ := claims["app"].(map[string]any)
+	_, hasInstallation := app["installationId"].(string)
+	_, hasAPIBaseURL := app["apiBaseUrl"].(string)
+	if id, hasID := app["id"]; !hasInstallation || !hasAPIBaseURL || hasID && id != any(audience) {
+		return refuse("FIT_APP_INVALID")
 	}
 	return nil
 }
