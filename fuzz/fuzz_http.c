@@ -17,14 +17,20 @@
  * is a QSH_MISMATCH the catalogue explains; on every QSH_MISMATCH the message carries both
  * values, the expected one is the SHA-256 (EVP, not libqsh) of the correct canonical request,
  * the app's canonical request hashes to the claimed value, and the two agree before the first
- * difference and differ at it. */
+ * difference and differ at it. The call's record (the JSON line of the log) parses with
+ * jansson and gives back every byte of the request: as it is where jansson takes the bytes as
+ * a string (UTF-8 without NUL), else each byte outside printable ASCII as "\xHH" with
+ * "<field>Escaped" set; and the verdict's status and reason. */
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "fuzz_props.h"
+#include "http/calls.h"
 #include "http/verify.h"
 #include "qsh/qsh.h"
 
@@ -206,6 +212,71 @@ static size_t sign_into(const qsh_request *r, const char *secret, char *out, siz
     return qsh_token_sign(ctx, &p, out, cap, &len) == QSH_OK ? len : 0;
 }
 
+/* Whether the record's field holds bytes s[0..n): as they are when jansson takes them as a
+ * string, else escaped as call_line.c writes them, with "<key>Escaped". */
+static int record_holds(json_t *o, const char *key, const char *s, size_t n) {
+    json_t *v = json_object_get(o, key), *plain = json_stringn(s, n);
+    char flag[48];
+    snprintf(flag, sizeof flag, "%sEscaped", key);
+    int escaped = json_is_true(json_object_get(o, flag));
+    int ok;
+    if (plain != NULL && memchr(s, '\0', n) == NULL) {
+        ok = !escaped && json_equal(v, plain);
+    } else {
+        char *want = malloc(n * 4 + 1);
+        size_t k = 0;
+        for (size_t i = 0; want != NULL && i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch >= 0x20 && ch <= 0x7e) {
+                want[k++] = (char)ch;
+            } else {
+                k += (size_t)snprintf(want + k, 5, "\\x%02X", ch);
+            }
+        }
+        ok = want != NULL && escaped && json_is_string(v) && json_string_length(v) == k &&
+             memcmp(json_string_value(v), want, k) == 0;
+        free(want);
+    }
+    json_decref(plain);
+    return ok;
+}
+
+static void check_record(const qc_http_call *c, const qc_http_verdict *v) {
+    char *line = qc_call_json_line(7, FX_NOW, c, v);
+    if (line == NULL) {
+        return; /* out of memory */
+    }
+    json_t *o = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+    prop(json_is_object(o), "the call's record is not a JSON object");
+    prop(strchr(line, '\n') == NULL, "the call's record is more than one line");
+    json_t *req = json_object_get(o, "request"), *hs = json_object_get(req, "headers");
+    prop(json_integer_value(json_object_get(o, "id")) == 7 &&
+             json_integer_value(json_object_get(o, "time")) == FX_NOW,
+         "the record's id or time");
+    prop(record_holds(req, "method", c->method, c->method_len) &&
+             record_holds(req, "target", c->target, c->target_len),
+         "the record's method or target is not the call's");
+    prop(json_array_size(hs) == c->nheaders, "the record's headers are not the call's");
+    for (size_t i = 0; i < c->nheaders; i++) {
+        json_t *h = json_array_get(hs, i);
+        prop(record_holds(h, "name", c->headers[i].name, c->headers[i].name_len) &&
+                 record_holds(h, "value", c->headers[i].value, c->headers[i].value_len),
+             "a header of the record is not the call's");
+    }
+    prop(json_integer_value(json_object_get(req, "bodyLength")) == (json_int_t)c->body_len &&
+             (c->body_len > QC_CALL_BODY_SHOWN
+                  ? json_object_get(req, "body") == NULL
+                  : record_holds(req, "body", c->body ? c->body : "", c->body_len)),
+         "the record's body is not the call's");
+    prop(json_integer_value(json_object_get(o, "status")) == v->http_status &&
+             json_is_string(json_object_get(o, "reason")) &&
+             strcmp(json_string_value(json_object_get(o, "reason")), v->code) == 0 &&
+             (v->message == NULL) == (json_object_get(o, "message") == NULL),
+         "the record's status, reason or message is not the verdict's");
+    json_decref(o);
+    free(line);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 || size > 65536) {
         return 0;
@@ -304,6 +375,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (v.reason == QC_HTTP_VERIFIED && v.status == QSH_E_QSH_MISMATCH) {
         check_mismatch(&v);
     }
+    check_record(&c, &v);
     qc_http_verdict_free(&v);
     return 0;
 }

@@ -9,102 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "http/textbuf.h"
 #include "judge/report.h"
-
-/* Bytes as a JSON string: as they are when they are UTF-8 without NUL, else with every byte
- * outside printable ASCII written "\xHH" (the record says so with "<field>Escaped"). */
-static json_t *bytes_json(const char *s, size_t n, int *escaped) {
-    json_t *j = memchr(s, '\0', n) == NULL ? json_stringn(s, n) : NULL;
-    *escaped = j == NULL;
-    if (j != NULL) {
-        return j;
-    }
-    char *buf = malloc(n * 4 + 1);
-    if (buf == NULL) {
-        return NULL;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 0x20 && ch <= 0x7e) {
-            buf[k++] = (char)ch;
-        } else {
-            snprintf(buf + k, 5, "\\x%02X", ch);
-            k += 4;
-        }
-    }
-    j = json_stringn(buf, k);
-    free(buf);
-    return j;
-}
-
-static void set_bytes(json_t *o, const char *key, const char *s, size_t n) {
-    int escaped = 0;
-    json_object_set_new(o, key, bytes_json(s, n, &escaped));
-    if (escaped) {
-        char k[64];
-        snprintf(k, sizeof k, "%sEscaped", key);
-        json_object_set_new(o, k, json_true());
-    }
-}
-
-char *qc_call_json_line(unsigned long long id, int64_t now, const qc_http_call *c,
-                        const qc_http_verdict *v) {
-    json_t *o = json_object();
-    json_t *req = json_object();
-    json_t *headers = json_array();
-    if (o == NULL || req == NULL || headers == NULL) {
-        json_decref(o);
-        json_decref(req);
-        json_decref(headers);
-        return NULL;
-    }
-    json_object_set_new(o, "id", json_integer((json_int_t)id));
-    json_object_set_new(o, "time", json_integer((json_int_t)now));
-    set_bytes(req, "method", c->method, c->method_len);
-    set_bytes(req, "target", c->target, c->target_len);
-    for (size_t i = 0; i < c->nheaders; i++) {
-        json_t *h = json_object();
-        set_bytes(h, "name", c->headers[i].name, c->headers[i].name_len);
-        set_bytes(h, "value", c->headers[i].value, c->headers[i].value_len);
-        json_array_append_new(headers, h);
-    }
-    json_object_set_new(req, "headers", headers);
-    json_object_set_new(req, "bodyLength", json_integer((json_int_t)c->body_len));
-    if (c->body_len <= QC_CALL_BODY_SHOWN) {
-        set_bytes(req, "body", c->body ? c->body : "", c->body_len);
-    }
-    json_object_set_new(o, "request", req);
-    json_object_set_new(o, "status", json_integer(v->http_status));
-    json_object_set_new(o, "verdict", json_string(v->http_status == 200 ? "accepted" : "rejected"));
-    json_object_set_new(o, "reason", json_string(v->code ? v->code : "NO_MEMORY"));
-    if (v->message != NULL) {
-        json_object_set_new(o, "message", json_string(v->message));
-    }
-    if (v->diagnosis != NULL) {
-        json_object_set_new(o, "diagnosis", json_string(v->diagnosis));
-    }
-    if (v->expected[0] != '\0') {
-        json_object_set_new(o, "expectedQsh", json_string(v->expected));
-    }
-    if (v->claimed[0] != '\0') {
-        json_object_set_new(o, "claimedQsh", json_string(v->claimed));
-    }
-    if (v->correct != NULL) {
-        json_object_set_new(o, "canonicalRequest", json_stringn(v->correct, v->correct_len));
-    }
-    if (v->theirs != NULL) {
-        json_object_set_new(o, "appCanonicalRequest", json_stringn(v->theirs, v->theirs_len));
-        json_object_set_new(o, "mistakes", json_string(v->mistakes));
-    }
-    if (v->differs_in != NULL) {
-        json_object_set_new(o, "differsIn", json_string(v->differs_in));
-        json_object_set_new(o, "firstDifference", json_integer(v->first_difference));
-    }
-    char *line = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return line;
-}
 
 int qc_calls_init(qc_calls *cs, const char *log_path) {
     memset(cs, 0, sizeof *cs);
@@ -181,48 +87,6 @@ int qc_calls_add(qc_calls *cs, char *line) {
     return rc;
 }
 
-/* A growing buffer; a failed append marks it failed and the result is NULL. */
-typedef struct buf {
-    char *s;
-    size_t n, cap;
-    int failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n) {
-    if (b->failed) {
-        return;
-    }
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n + 1) {
-            cap *= 2;
-        }
-        char *p = realloc(b->s, cap);
-        if (p == NULL) {
-            b->failed = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void puts_(buf *b, const char *s) {
-    put(b, s, strlen(s));
-}
-
-static char *finish(buf *b, size_t *len) {
-    if (b->failed || b->s == NULL) {
-        free(b->s);
-        return NULL;
-    }
-    *len = b->n;
-    return b->s;
-}
-
 /* Copies the kept lines, newest first, under the lock; the caller frees each and the array. */
 static char **snapshot(qc_calls *cs, size_t *count, unsigned long long *total) {
     pthread_mutex_lock(&cs->lock);
@@ -261,23 +125,23 @@ char *qc_calls_json(qc_calls *cs, size_t *len) {
     if (lines == NULL) {
         return NULL;
     }
-    buf b = {0};
+    textbuf b = {0};
     char head[96];
     snprintf(head, sizeof head, "{\"total\":%llu,\"kept\":%zu,\"calls\":[", total, n);
-    puts_(&b, head);
+    textbuf_puts(&b, head);
     for (size_t i = 0; i < n; i++) {
         if (i > 0) {
-            puts_(&b, ",\n");
+            textbuf_puts(&b, ",\n");
         }
-        puts_(&b, lines[i]);
+        textbuf_puts(&b, lines[i]);
     }
-    puts_(&b, "]}\n");
+    textbuf_puts(&b, "]}\n");
     free_lines(lines, n);
-    return finish(&b, len);
+    return textbuf_finish(&b, len);
 }
 
 /* Text into HTML: &, <, >, " and ' as entities. */
-static void put_html(buf *b, const char *s, size_t n) {
+static void put_html(textbuf *b, const char *s, size_t n) {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         const char *e = s[i] == '&'    ? "&amp;"
@@ -287,15 +151,15 @@ static void put_html(buf *b, const char *s, size_t n) {
                         : s[i] == '\'' ? "&#39;"
                                        : NULL;
         if (e != NULL) {
-            put(b, s + start, i - start);
-            puts_(b, e);
+            textbuf_put(b, s + start, i - start);
+            textbuf_puts(b, e);
             start = i + 1;
         }
     }
-    put(b, s + start, n - start);
+    textbuf_put(b, s + start, n - start);
 }
 
-static void put_field(buf *b, json_t *o, const char *key) {
+static void put_field(textbuf *b, json_t *o, const char *key) {
     json_t *v = json_object_get(o, key);
     if (json_is_string(v)) {
         put_html(b, json_string_value(v), json_string_length(v));
@@ -303,11 +167,11 @@ static void put_field(buf *b, json_t *o, const char *key) {
 }
 
 /* The app's canonical request with the first differing byte marked. */
-static void put_theirs(buf *b, json_t *o) {
+static void put_theirs(textbuf *b, json_t *o) {
     json_t *t = json_object_get(o, "appCanonicalRequest");
     json_t *at = json_object_get(o, "firstDifference");
     if (!json_is_string(t)) {
-        puts_(b, "<span class=\"none\">not found among the known mistakes</span>");
+        textbuf_puts(b, "<span class=\"none\">not found among the known mistakes</span>");
         return;
     }
     const char *s = json_string_value(t);
@@ -316,12 +180,12 @@ static void put_theirs(buf *b, json_t *o) {
     off = off > n ? n : off;
     size_t mark = off < n ? qc_utf8_char(s + off, n - off) : 0;
     put_html(b, s, off);
-    puts_(b, "<mark class=\"diff\">");
+    textbuf_puts(b, "<mark class=\"diff\">");
     put_html(b, s + off, mark);
     if (off == n) {
-        puts_(b, "&#8203;"); /* the difference is past the end: mark where it would be */
+        textbuf_puts(b, "&#8203;"); /* the difference is past the end: mark where it would be */
     }
-    puts_(b, "</mark>");
+    textbuf_puts(b, "</mark>");
     put_html(b, s + off + mark, n - off - mark);
 }
 
@@ -339,57 +203,57 @@ static const char page_head[] =
     "</style></head><body>\n"
     "<h1>qshcheck mock product</h1>\n";
 
-static void put_row(buf *b, json_t *o) {
+static void put_row(textbuf *b, json_t *o) {
     json_t *req = json_object_get(o, "request");
     json_t *st = json_object_get(o, "status");
     int accepted = json_is_integer(st) && json_integer_value(st) == 200;
     char num[64];
-    puts_(b, accepted ? "<tr class=\"call accepted\">" : "<tr class=\"call rejected\">");
+    textbuf_puts(b, accepted ? "<tr class=\"call accepted\">" : "<tr class=\"call rejected\">");
     snprintf(num, sizeof num, "<td class=\"id\">%lld</td>",
              (long long)json_integer_value(json_object_get(o, "id")));
-    puts_(b, num);
-    puts_(b, "<td class=\"request\"><code>");
+    textbuf_puts(b, num);
+    textbuf_puts(b, "<td class=\"request\"><code>");
     put_field(b, req, "method");
-    puts_(b, " ");
+    textbuf_puts(b, " ");
     put_field(b, req, "target");
     snprintf(num, sizeof num, "</code></td><td class=\"verdict\">%s %lld</td>",
              accepted ? "accepted" : "rejected", (long long)json_integer_value(st));
-    puts_(b, num);
-    puts_(b, "<td class=\"reason\">");
+    textbuf_puts(b, num);
+    textbuf_puts(b, "<td class=\"reason\">");
     put_field(b, o, "reason");
     if (json_object_get(o, "message") != NULL) {
-        puts_(b, "<br><span class=\"message\">");
+        textbuf_puts(b, "<br><span class=\"message\">");
         put_field(b, o, "message");
-        puts_(b, "</span>");
+        textbuf_puts(b, "</span>");
     }
-    puts_(b, "</td><td class=\"diagnosis\">");
+    textbuf_puts(b, "</td><td class=\"diagnosis\">");
     if (!accepted) {
         put_field(b, o, "diagnosis");
         if (json_object_get(o, "claimedQsh") != NULL) {
-            puts_(b, "<dl><dt>correct canonical request</dt><dd><code class=\"correct\">");
+            textbuf_puts(b, "<dl><dt>correct canonical request</dt><dd><code class=\"correct\">");
             put_field(b, o, "canonicalRequest");
-            puts_(b, "</code></dd><dt>the app's");
+            textbuf_puts(b, "</code></dd><dt>the app's");
             if (json_object_get(o, "mistakes") != NULL) {
-                puts_(b, " (");
+                textbuf_puts(b, " (");
                 put_field(b, o, "mistakes");
-                puts_(b, ")");
+                textbuf_puts(b, ")");
             }
-            puts_(b, "</dt><dd><code class=\"theirs\">");
+            textbuf_puts(b, "</dt><dd><code class=\"theirs\">");
             put_theirs(b, o);
-            puts_(b, "</code></dd>");
+            textbuf_puts(b, "</code></dd>");
             if (json_object_get(o, "differsIn") != NULL) {
                 snprintf(num, sizeof num, "<dt>first difference</dt><dd class=\"where\">");
-                puts_(b, num);
-                puts_(b, "in the ");
+                textbuf_puts(b, num);
+                textbuf_puts(b, "in the ");
                 put_field(b, o, "differsIn");
                 snprintf(num, sizeof num, " at byte %lld</dd>",
                          (long long)json_integer_value(json_object_get(o, "firstDifference")));
-                puts_(b, num);
+                textbuf_puts(b, num);
             }
-            puts_(b, "</dl>");
+            textbuf_puts(b, "</dl>");
         }
     }
-    puts_(b, "</td></tr>\n");
+    textbuf_puts(b, "</td></tr>\n");
 }
 
 char *qc_calls_dashboard(qc_calls *cs, const char *base_url, size_t *len) {
@@ -399,19 +263,20 @@ char *qc_calls_dashboard(qc_calls *cs, const char *base_url, size_t *len) {
     if (lines == NULL) {
         return NULL;
     }
-    buf b = {0};
+    textbuf b = {0};
     char line[160];
-    puts_(&b, page_head);
-    puts_(&b, "<p class=\"summary\">Tenant ");
+    textbuf_puts(&b, page_head);
+    textbuf_puts(&b, "<p class=\"summary\">Tenant ");
     put_html(&b, base_url, strlen(base_url));
     snprintf(line, sizeof line, ": %llu call%s, the newest %zu shown, newest first.</p>\n", total,
              total == 1 ? "" : "s", n);
-    puts_(&b, line);
+    textbuf_puts(&b, line);
     if (n == 0) {
-        puts_(&b, "<p class=\"empty\">No calls yet.</p>\n");
+        textbuf_puts(&b, "<p class=\"empty\">No calls yet.</p>\n");
     } else {
-        puts_(&b, "<table><thead><tr><th>#</th><th>request</th><th>verdict</th><th>reason</th>"
-                  "<th>diagnosis</th></tr></thead><tbody>\n");
+        textbuf_puts(&b,
+                     "<table><thead><tr><th>#</th><th>request</th><th>verdict</th><th>reason</th>"
+                     "<th>diagnosis</th></tr></thead><tbody>\n");
         for (size_t i = 0; i < n; i++) {
             json_t *o = json_loads(lines[i], 0, NULL);
             if (o != NULL) {
@@ -419,9 +284,9 @@ char *qc_calls_dashboard(qc_calls *cs, const char *base_url, size_t *len) {
             }
             json_decref(o);
         }
-        puts_(&b, "</tbody></table>\n");
+        textbuf_puts(&b, "</tbody></table>\n");
     }
-    puts_(&b, "</body></html>\n");
+    textbuf_puts(&b, "</body></html>\n");
     free_lines(lines, n);
-    return finish(&b, len);
+    return textbuf_finish(&b, len);
 }

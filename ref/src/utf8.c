@@ -1,5 +1,7 @@
 #include "utf8.h"
 
+#include "qsh/canonical.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -57,4 +59,8 @@ int utf8_valid(const unsigned char *s, size_t n) {
         i += need + 1;
     }
     return 1;
+}
+
+int qsh_utf8_valid(const char *s, size_t n) {
+    return utf8_valid((const unsigned char *)s, n);
 }

@@ -119,6 +119,10 @@ QSH_MUST_USE qsh_status qsh_compute(qsh_ctx *ctx, const qsh_request *req, char h
 QSH_MUST_USE qsh_status qsh_sha256_hex(qsh_ctx *ctx, const void *data, size_t len,
                                        char hex[QSH_HEX_SIZE]);
 
+/* 1 when s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
+ * above U+10FFFF), else 0: the test the canonicalizer applies to decoded bytes. */
+int qsh_utf8_valid(const char *s, size_t n);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus
