@@ -324,6 +324,17 @@ static void test_many_params(void) {
     free(target);
 }
 
+/* The public UTF-8 test: RFC 3629's well-formed sequences only. */
+static void test_utf8_valid(void) {
+    CHECK(qsh_utf8_valid("", 0) && qsh_utf8_valid("plain ascii", 11));
+    CHECK(qsh_utf8_valid("\xE2\x82\xAC", 3) && qsh_utf8_valid("\xF4\x8F\xBF\xBF", 4));
+    CHECK(!qsh_utf8_valid("\xE2\x82", 2));         /* cut short */
+    CHECK(!qsh_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    CHECK(!qsh_utf8_valid("\xED\xA0\x80", 3));     /* a surrogate */
+    CHECK(!qsh_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    CHECK(!qsh_utf8_valid("abcdefgh\xFF", 9));     /* after the eight-byte fast path */
+}
+
 int main(void) {
     ctx = qsh_ctx_new();
     CHECK(ctx != NULL);
@@ -339,6 +350,7 @@ int main(void) {
     test_buffers();
     test_hash();
     test_many_params();
+    test_utf8_valid();
     qsh_ctx_free(ctx);
     qsh_ctx_free(NULL);
     return check_finish();
