@@ -242,12 +242,12 @@ def _jwks_key(jwks, kid):
     if not (isinstance(keys, list) and 1 <= len(keys) <= MAX_JWKS_KEYS
             and all(isinstance(jwk, dict) for jwk in keys)):
         raise JwtError("JWKS_INVALID", "not a JSON object of at most 64 KiB with 1 to 64 keys")
-    kids = [jwk["kid"] for jwk in keys if isinstance(jwk.get("kid"), str)]
-    if len(set(kids)) != len(kids):  # which of two keys of one kid is meant cannot be told
-        raise JwtError("JWKS_INVALID", "a kid twice in the JWKS")
-    if kid not in kids:
+    matches = [jwk for jwk in keys if jwk.get("kid") == kid]
+    if len(matches) > 1:  # which of the two keys is meant cannot be told
+        raise JwtError("JWKS_INVALID", "the token's kid twice in the JWKS")
+    if not matches:
         raise JwtError("KEY_UNKNOWN", "no key of that kid in the JWKS")
-    jwk = next(jwk for jwk in keys if jwk.get("kid") == kid)
+    jwk = matches[0]
     if (jwk.get("kty"), jwk.get("use", "sig"), jwk.get("alg", "RS256")) != ("RSA", "sig", "RS256"):
         raise JwtError("KEY_INVALID", "the JWK is not an RSA key for RS256 signatures")
     n, e = _jwk_uint(jwk, "n", RSA_BITS[-1] // 8), _jwk_uint(jwk, "e", 8)
