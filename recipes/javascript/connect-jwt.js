@@ -278,14 +278,14 @@ function jwksKey(jwks, kid) {
       !keys.every((jwk) => jwk !== null && typeof jwk === 'object' && !Array.isArray(jwk))) {
     throw new JwtError('JWKS_INVALID', 'not a JSON object of at most 64 KiB with 1 to 64 keys');
   }
-  const kids = keys.map((jwk) => jwk.kid).filter((k) => typeof k === 'string');
-  if (new Set(kids).size !== kids.length) { // which of two keys of one kid is meant cannot be told
-    throw new JwtError('JWKS_INVALID', 'a kid twice in the JWKS');
+  const matches = keys.filter((jwk) => jwk.kid === kid);
+  if (matches.length > 1) { // which of the two keys is meant cannot be told
+    throw new JwtError('JWKS_INVALID', "the token's kid twice in the JWKS");
   }
-  const jwk = keys.find((k) => k.kid === kid);
-  if (jwk === undefined) {
+  if (matches.length === 0) {
     throw new JwtError('KEY_UNKNOWN', 'no key of that kid in the JWKS');
   }
+  const jwk = matches[0];
   // use and alg may be absent, but not null.
   const member = (name, absent) => (Object.hasOwn(jwk, name) ? jwk[name] : absent);
   if (jwk.kty !== 'RSA' || member('use', 'sig') !== 'sig' || member('alg', 'RS256') !== 'RS256') {
