@@ -2,7 +2,11 @@
 // The recipe's program: the qshcheck line protocol on stdin/stdout (no arguments), or
 //   node adapter.js sign SECRET ISS NOW METHOD TARGET BASE_URL   prints "JWT <token>"
 //   node adapter.js example NOW                                  the seed example's header
+//   node adapter.js call SECRET ISS METHOD TARGET BASE_URL       signs now and sends the call:
+//                                                                prints the status, the body
 const crypto = require('crypto');
+const http = require('http');
+const https = require('https');
 const readline = require('readline');
 const { sign, verify, verifyForgeInvocation, JwtError } = require('./connect-jwt');
 const { canonicalRequest, QshError } = require('./connect-qsh');
@@ -10,6 +14,7 @@ const { canonicalRequest, QshError } = require('./connect-qsh');
 const USAGE = `usage: node adapter.js
        node adapter.js sign SECRET ISS NOW METHOD TARGET BASE_URL
        node adapter.js example NOW
+       node adapter.js call SECRET ISS METHOD TARGET BASE_URL
 `;
 const HELLO = {
   type: 'hello',
@@ -71,6 +76,45 @@ function serve() {
   });
 }
 
+// Signs an app-to-product call at the current time and sends it to the base URL's origin. The
+// exit status is 0 when a response came (its status and body printed), 1 on a transport error,
+// 2 on bad arguments.
+function call(secret, iss, method, target, baseUrl) {
+  let url;
+  let authorization;
+  try {
+    url = new URL(baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError('not an http or https URL');
+    }
+    authorization = sign(secret, iss, method, target, baseUrl);
+  } catch (e) { // a QshError too: a target or base URL that cannot be signed
+    process.stderr.write(`adapter.js: cannot call ${target} on ${baseUrl}: ${e.message}\n`);
+    return 2;
+  }
+  const fail = (e) => {
+    process.stderr.write(`adapter.js: ${method} ${url.origin}${target}: ${e.message}\n`);
+    process.exitCode = 1;
+  };
+  // http.request writes path into the request line as given (it refuses only characters that
+  // cannot be sent), so the product hashes the very bytes that were signed; new URL() or
+  // fetch() would normalize the target first.
+  const options = { method, path: target, headers: { Authorization: authorization },
+                    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port,
+                    agent: false, timeout: 30000 };
+  const request = (url.protocol === 'https:' ? https : http).request(options, (res) => {
+    const chunks = [];
+    res.on('data', (chunk) => chunks.push(chunk));
+    res.on('error', fail);
+    res.on('end', () => process.stdout.write(Buffer.concat([
+      Buffer.from(`${res.statusCode}\n`), ...chunks])));
+  });
+  request.on('timeout', () => request.destroy(new Error('no answer within 30 s')));
+  request.on('error', fail);
+  request.end();
+  return 0;
+}
+
 function main(args) {
   if (args.length === 0) {
     serve();
@@ -86,6 +130,9 @@ function main(args) {
     const [, secret, iss, now, method, target, baseUrl] = args;
     console.log(sign(secret, iss, method, target, baseUrl, { now: integer(now) }));
     return 0;
+  }
+  if (args[0] === 'call' && args.length === 6) {
+    return call(...args.slice(1));
   }
   if (args[0] === 'example' && args.length === 2) {
     // An app calls Jira on a tenant whose base URL has a context path: /jira is stripped.
