@@ -127,18 +127,27 @@ public final class Adapter {
     }
 
     private static Map<String, Object> verify(Map<?, ?> msg, Qsh.Request request) {
-        Jwt.Kind kind;
+        long now = number(msg.get("now"));
+        long leeway = number(msg.get("leeway"));
         try {
-            kind = Jwt.Kind.valueOf(String.valueOf(msg.get("kind")).toUpperCase(Locale.ROOT)
-                    .replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            return error("BAD_REQUEST", "unknown kind");
-        }
-        Jwt.Expect expect = new Jwt.Expect(kind, number(msg.get("now")), number(msg.get("leeway")),
-                text(msg, "audience"), text(msg, "clientKey"), strings(msg.get("secrets")),
-                strings(msg.get("publicKeys")));
-        try {
-            Jwt.verify(text(msg, "authorization"), request, expect);
+            if ("forge-invocation".equals(msg.get("kind"))) {
+                if (text(msg, "appId") == null) {
+                    return error("BAD_REQUEST", "a Forge Invocation Token needs appId");
+                }
+                Jwt.verifyForgeInvocation(text(msg, "authorization"),
+                        new Jwt.ForgeExpect(now, leeway, text(msg, "jwks"), text(msg, "appId")));
+                return Map.of("result", Map.of("valid", true));
+            }
+            Jwt.Kind kind;
+            try {
+                kind = Jwt.Kind.valueOf(String.valueOf(msg.get("kind")).toUpperCase(Locale.ROOT)
+                        .replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                return error("BAD_REQUEST", "unknown kind");
+            }
+            Jwt.verify(text(msg, "authorization"), request, new Jwt.Expect(kind, now, leeway,
+                    text(msg, "audience"), text(msg, "clientKey"), text(msg, "subject"),
+                    strings(msg.get("secrets")), strings(msg.get("publicKeys"))));
             return Map.of("result", Map.of("valid", true));
         } catch (Jwt.JwtException e) {
             return error(e.status, e.getMessage());

@@ -3,16 +3,22 @@ package qshcheck.recipe;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.spec.KeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,25 +26,45 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Connect JWTs: signing an app's call to a product (HS256) and verifying what a product sends to
  * the app, in the order of docs/RULES.md "Connect JWTs", so that the first failure is always
- * the same one. The standard library only: HMAC and RSA from java.security, JSON from {@link
- * Json}.
+ * the same one; and verifying the Forge Invocation Token of a call to a Forge Remote back end
+ * (docs/RULES.md "Forge Invocation Tokens"). The standard library only: HMAC and RSA from
+ * java.security, JSON from {@link Json}.
  */
 public final class Jwt {
     public static final int MAX_TOKEN_LEN = 8192;
     public static final int MAX_JSON_DEPTH = 16;
+    public static final int MAX_JWKS_LEN = 65536;
+    public static final int MAX_JWKS_KEYS = 64;
     /** An app-to-product token lives three minutes, as Atlassian's own libraries sign them. */
     public static final long LIFETIME = 180;
-
-    /** The endpoint a token arrives at, which decides what it may carry. */
-    public enum Kind { MODULE, WEBHOOK, CONTEXT, INSTALL, APP_TO_PRODUCT }
+    /** The iss of every Forge Invocation Token. */
+    public static final String FIT_ISS = "forge/invocation-token";
+    /** An app's ARI is this prefix and its id; a Forge Invocation Token's aud holds it. */
+    public static final String APP_ARI = "ari:cloud:ecosystem::app/";
 
     /**
-     * What the verifier expects: the clock, {@code aud} and the install's clientKey where the
-     * endpoint requires them (else null), the shared secrets by {@code iss}, and Atlassian's
-     * public keys (PEM) by {@code kid} for signed installs.
+     * The endpoint a token arrives at, which decides what it may carry: LIFECYCLE is an HS256
+     * lifecycle callback (enabled, disabled, and Bitbucket's installed and uninstalled, which
+     * took no part in signed installs), INSTALL a signed (RS256) install or uninstall callback.
+     */
+    public enum Kind { MODULE, WEBHOOK, CONTEXT, INSTALL, LIFECYCLE, APP_TO_PRODUCT }
+
+    /**
+     * What the verifier expects: the clock, {@code aud} where the endpoint requires it (your
+     * baseUrl, for installs), the body's clientKey for installs and lifecycle callbacks (else
+     * null), {@code sub} where one is expected (a Bitbucket app-to-product token's, the
+     * clientKey; else null), the shared secrets by {@code iss}, and Atlassian's public keys (PEM)
+     * by {@code kid} for signed installs.
      */
     public record Expect(Kind kind, long now, long leeway, String audience, String clientKey,
-            Map<String, String> secrets, Map<String, String> publicKeys) {}
+            String subject, Map<String, String> secrets, Map<String, String> publicKeys) {}
+
+    /**
+     * What a Forge Remote expects of a Forge Invocation Token: the clock, the text of the JWK Set
+     * it trusts (Forge's production or staging one, fetched by the app: nothing in the token
+     * chooses it), and the app's id, bare or as its ARI.
+     */
+    public record ForgeExpect(long now, long leeway, String jwks, String appId) {}
 
     /** Why a token is refused; {@code status} is the strict verifier's reason code. */
     public static final class JwtException extends Exception {
@@ -81,32 +107,14 @@ public final class Jwt {
     /** Verifies the token a request carries and returns its claims. */
     public static Map<String, Object> verify(String authorization, Qsh.Request request, Expect e)
             throws JwtException {
-        String token = carriedToken(authorization, request.target());
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new JwtException("SEGMENTS", "a compact JWT has three segments");
-        }
-        Map<String, Object> header = object(unbase64(parts[0]));
-        Map<String, Object> claims = object(unbase64(parts[1]));
-        byte[] signature = unbase64(parts[2]);
-
+        Parsed token = parse(carriedToken(authorization, request.target(), e.kind()));
         boolean install = e.kind() == Kind.INSTALL;
-        if (!(install ? "RS256" : "HS256").equals(header.get("alg"))) {
-            throw new JwtException("ALG_NOT_ALLOWED", install ? "not RS256" : "not HS256");
-        }
-        if (header.containsKey("crit")) {
-            throw new JwtException("CRIT_UNSUPPORTED", "no crit extension is understood");
-        }
-        // jku, jwk, x5u and x5c are never read; a kid is checked before anything looks it up.
-        Object kid = header.get("kid");
-        if ((install || header.containsKey("kid"))
-                && !(kid instanceof String && KID.matcher((String) kid).matches())) {
-            throw new JwtException("KID_INVALID", "kid is not 1 to 128 of A-Z a-z 0-9 . _ -");
-        }
-        byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+        checkHeader(token.header(), install);
+        Map<String, Object> claims = token.claims();
         if (install) {
-            verifyRs256(e.publicKeys().get((String) kid), signed, signature);
+            verifyRs256(pemKey(e.publicKeys().get((String) token.header().get("kid"))), token);
         } else {
+            // The tenant, and so the secret, comes from iss only: never from aud.
             if (!(claims.get("iss") instanceof String)) {
                 throw new JwtException("ISS_MISSING", "iss must be a string");
             }
@@ -115,33 +123,58 @@ public final class Jwt {
                 throw new JwtException("ISS_UNKNOWN", "no tenant has this iss");
             }
             // Constant time, so the response time says nothing about a forged signature.
-            if (!MessageDigest.isEqual(hmac(secret, parts[0] + "." + parts[1]), signature)) {
+            if (!MessageDigest.isEqual(hmac(secret, token.signingInput()), token.signature())) {
                 throw new JwtException("SIG_INVALID", "the HS256 signature does not match");
             }
         }
-
-        checkTimes(claims, e);
-        if (e.audience() != null) {
-            Object aud = claims.get("aud");
-            if (aud == null) {
-                throw new JwtException("AUD_MISSING", "no aud");
-            }
-            boolean matches = aud instanceof List ? ((List<?>) aud).contains(e.audience())
-                    : e.audience().equals(aud);
-            if (!matches) {
-                throw new JwtException("AUD_MISMATCH", "aud is not " + e.audience());
-            }
+        checkClaims(claims, e.now(), e.leeway(), e.audience());
+        // An install's iss is the body's clientKey; a lifecycle callback's too, when it is given.
+        boolean issIsClientKey = install || e.kind() == Kind.LIFECYCLE && e.clientKey() != null;
+        if (issIsClientKey && !(e.clientKey() != null && e.clientKey().equals(claims.get("iss")))) {
+            throw new JwtException("ISS_MISMATCH", "iss is not the body's clientKey");
         }
-        if (install && !(claims.get("iss") instanceof String
-                && claims.get("iss").equals(e.clientKey()))) {
-            throw new JwtException("ISS_MISMATCH", "iss is not the installation's clientKey");
+        if (e.subject() != null && !e.subject().equals(claims.get("sub"))) {
+            throw new JwtException("SUB_MISMATCH", "sub is not " + e.subject());
         }
         checkQsh(claims, request, e.kind());
         return claims;
     }
 
-    /** One carrier: "Authorization: JWT <token>" (exactly so) or one jwt query parameter. */
-    private static String carriedToken(String authorization, String target) throws JwtException {
+    /**
+     * Verifies the Forge Invocation Token of a call to a Forge Remote ({@code Authorization:
+     * Bearer <token>}, never the query) and returns its claims. A FIT signs no request: there is
+     * no qsh.
+     */
+    public static Map<String, Object> verifyForgeInvocation(String authorization, ForgeExpect e)
+            throws JwtException {
+        if (authorization == null) {
+            throw new JwtException("CARRIAGE_MISSING", "no Authorization header");
+        }
+        Parsed token = parse(headerToken(authorization, "Bearer"));
+        checkHeader(token.header(), true);
+        verifyRs256(jwksKey(e.jwks(), (String) token.header().get("kid")), token);
+        String ari = e.appId().startsWith(APP_ARI) ? e.appId() : APP_ARI + e.appId();
+        Map<String, Object> claims = token.claims();
+        checkClaims(claims, e.now(), e.leeway(), ari); // the bare id is not the audience
+        if (!FIT_ISS.equals(claims.get("iss"))) {
+            throw new JwtException("FIT_ISS_INVALID", "iss is not " + FIT_ISS);
+        }
+        if (!(claims.get("app") instanceof Map<?, ?> app
+                && app.get("installationId") instanceof String
+                && app.get("apiBaseUrl") instanceof String
+                && (!app.containsKey("id") || ari.equals(app.get("id"))))) {
+            throw new JwtException("FIT_APP_INVALID",
+                    "app lacks installationId or apiBaseUrl, or names another app");
+        }
+        return claims;
+    }
+
+    /**
+     * One carrier: "Authorization: JWT <token>" or one jwt query parameter, never the query for
+     * an app-to-product call (the products answer 401 to it since 2022-02-01).
+     */
+    private static String carriedToken(String authorization, String target, Kind kind)
+            throws JwtException {
         String rest = target.split("#", -1)[0];
         String query = rest.indexOf('?') < 0 ? "" : rest.substring(rest.indexOf('?') + 1);
         String param = null;
@@ -157,24 +190,66 @@ public final class Jwt {
                 // not the token's parameter; the qsh check refuses such a request later
             }
         }
-        String token;
         if (authorization != null && count > 0 || count > 1) {
             throw new JwtException("CARRIAGE_AMBIGUOUS", "more than one token");
         } else if (authorization != null) {
-            if (!authorization.startsWith("JWT ") || authorization.length() == 4
-                    || authorization.indexOf(' ', 4) >= 0) {
-                throw new JwtException("CARRIAGE_SCHEME", "the header is not \"JWT <token>\"");
-            }
-            token = authorization.substring(4);
-        } else if (count == 1) {
-            token = param;
-        } else {
+            return headerToken(authorization, "JWT");
+        } else if (count == 0) {
             throw new JwtException("CARRIAGE_MISSING", "no token");
+        } else if (kind == Kind.APP_TO_PRODUCT) {
+            throw new JwtException("CARRIAGE_QUERY_NOT_ALLOWED", "an app's token in the query");
         }
+        return param;
+    }
+
+    /**
+     * The token of "Authorization: SCHEME <token>": the scheme exactly, one space, and no '='
+     * ("JWT token=<jwt>" is an auth-param, not the format; a compact token never holds one).
+     */
+    private static String headerToken(String authorization, String scheme) throws JwtException {
+        String token = authorization.startsWith(scheme + " ")
+                ? authorization.substring(scheme.length() + 1) : "";
+        if (token.isEmpty() || token.contains(" ") || token.contains("=")) {
+            throw new JwtException("CARRIAGE_SCHEME", "not \"" + scheme + " <token>\"");
+        }
+        return token;
+    }
+
+    /** A compact token's decoded header and claims, what was signed and the signature. */
+    private record Parsed(Map<String, Object> header, Map<String, Object> claims,
+            String signingInput, byte[] signature) {}
+
+    private static Parsed parse(String token) throws JwtException {
         if (token.length() > MAX_TOKEN_LEN) {
             throw new JwtException("TOKEN_TOO_LARGE", "the token is over 8 KiB");
         }
-        return token;
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new JwtException("SEGMENTS", "a compact JWT has three segments");
+        }
+        Map<String, Object> header = object(unbase64(parts[0]));
+        Map<String, Object> claims = object(unbase64(parts[1]));
+        return new Parsed(header, claims, parts[0] + "." + parts[1], unbase64(parts[2]));
+    }
+
+    /**
+     * alg exactly HS256 or RS256, never none; no crit extension is understood; jku, jwk, x5u
+     * and x5c are never read; a kid (always there for RS256) is checked before anything looks it
+     * up.
+     */
+    private static void checkHeader(Map<String, Object> header, boolean rs256)
+            throws JwtException {
+        if (!(rs256 ? "RS256" : "HS256").equals(header.get("alg"))) {
+            throw new JwtException("ALG_NOT_ALLOWED", rs256 ? "not RS256" : "not HS256");
+        }
+        if (header.containsKey("crit")) {
+            throw new JwtException("CRIT_UNSUPPORTED", "no crit extension is understood");
+        }
+        Object kid = header.get("kid");
+        if ((rs256 || header.containsKey("kid")) && !(kid instanceof String
+                && KID.matcher((String) kid).matches() && !((String) kid).contains(".."))) {
+            throw new JwtException("KID_INVALID", "kid is not 1 to 128 of A-Z a-z 0-9 . _ -");
+        }
     }
 
     /**
@@ -210,25 +285,100 @@ public final class Jwt {
         return (Map<String, Object>) value;
     }
 
-    private static void verifyRs256(String pem, byte[] signed, byte[] signature)
-            throws JwtException {
+    /** Atlassian's public key for a signed install, from its PEM. */
+    private static PublicKey pemKey(String pem) throws JwtException {
         if (pem == null) {
             throw new JwtException("KEY_UNKNOWN", "no public key has this kid");
         }
-        PublicKey key;
+        String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----|\\s", "");
         try {
-            String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----|\\s", "");
-            key = KeyFactory.getInstance("RSA")
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | IllegalArgumentException ex) {
+            return rsaKey(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        } catch (IllegalArgumentException ex) {
             throw new JwtException("KEY_INVALID", "the kid names a key that is not RSA");
         }
+    }
+
+    private static PublicKey rsaKey(KeySpec spec) throws JwtException {
+        try {
+            return KeyFactory.getInstance("RSA").generatePublic(spec);
+        } catch (GeneralSecurityException ex) {
+            throw new JwtException("KEY_INVALID", "not an RSA public key");
+        }
+    }
+
+    /**
+     * The key of the one JWK whose kid is {@code kid} in a JWK Set document: a JSON object of at
+     * most 64 KiB whose keys are 1 to 64 objects, no kid twice (which of two keys is meant
+     * cannot be told); the JWK an RSA key for RS256 signatures of 2048 to 8192 bits.
+     */
+    @SuppressWarnings("unchecked") // a JSON object is always a Map<String, Object>
+    private static PublicKey jwksKey(String jwks, String kid) throws JwtException {
+        Object doc = null;
+        try {
+            if (jwks != null && jwks.getBytes(StandardCharsets.UTF_8).length <= MAX_JWKS_LEN) {
+                doc = Json.parse(jwks, MAX_JSON_DEPTH);
+            }
+        } catch (Json.JsonException ex) {
+            doc = null;
+        }
+        Object keys = doc instanceof Map ? ((Map<?, ?>) doc).get("keys") : null;
+        if (!(keys instanceof List<?> list && !list.isEmpty() && list.size() <= MAX_JWKS_KEYS
+                && list.stream().allMatch(Map.class::isInstance))) {
+            throw new JwtException("JWKS_INVALID",
+                    "not a JSON object of at most 64 KiB with 1 to 64 keys");
+        }
+        Map<String, Object> jwk = null;
+        Set<Object> kids = new HashSet<>();
+        for (Object key : list) {
+            Object id = ((Map<?, ?>) key).get("kid");
+            if (id instanceof String && !kids.add(id)) {
+                throw new JwtException("JWKS_INVALID", "a kid twice in the JWKS");
+            }
+            if (kid.equals(id)) {
+                jwk = (Map<String, Object>) key;
+            }
+        }
+        if (jwk == null) {
+            throw new JwtException("KEY_UNKNOWN", "no key of the JWKS has this kid");
+        }
+        if (!"RSA".equals(jwk.get("kty")) || !"sig".equals(jwk.getOrDefault("use", "sig"))
+                || !"RS256".equals(jwk.getOrDefault("alg", "RS256"))) {
+            throw new JwtException("KEY_INVALID", "the JWK is not an RSA key for RS256 signatures");
+        }
+        BigInteger n = jwkUint(jwk, "n", 8192 / 8);
+        BigInteger e = jwkUint(jwk, "e", 8);
+        if (n.bitLength() < 2048 || !e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0) {
+            throw new JwtException("KEY_INVALID",
+                    "n is not of 2048 to 8192 bits, or e is not odd and at least 3");
+        }
+        return rsaKey(new RSAPublicKeySpec(n, e));
+    }
+
+    /** A JWK's Base64urlUInt (RFC 7518 section 2): strict base64url of the fewest octets. */
+    private static BigInteger jwkUint(Map<String, Object> jwk, String name, int maxOctets)
+            throws JwtException {
+        byte[] bytes = {};
+        try {
+            if (jwk.get(name) instanceof String text && text.length() <= (maxOctets * 4 + 2) / 3) {
+                bytes = unbase64(text);
+            }
+        } catch (JwtException ex) {
+            bytes = new byte[0];
+        }
+        if (bytes.length == 0 || bytes[0] == 0 || bytes.length > maxOctets) {
+            throw new JwtException("KEY_INVALID",
+                    "the JWK's " + name + " is not a minimal base64url integer");
+        }
+        return new BigInteger(1, bytes);
+    }
+
+    private static void verifyRs256(PublicKey key, Parsed token) throws JwtException {
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initVerify(key);
-            rsa.update(signed);
+            rsa.update(token.signingInput().getBytes(StandardCharsets.US_ASCII));
             // Java refuses a signature of another length than the key's, so no byte in front.
-            if (rsa.verify(signature)) {
+            if (rsa.verify(token.signature())) {
                 return;
             }
         } catch (GeneralSecurityException ex) {
@@ -238,38 +388,49 @@ public final class Jwt {
     }
 
     /** A NumericDate here is a non-negative JSON integer within a long: not 1.0, not 1e9. */
-    private static Long numericDate(Map<String, Object> claims, String name, String missing)
+    private static Long numericDate(Map<String, Object> claims, String name, boolean required)
             throws JwtException {
+        String status = name.toUpperCase(Locale.ROOT);
         if (!claims.containsKey(name)) {
-            if (missing != null) {
-                throw new JwtException(missing, "no " + name);
+            if (required) {
+                throw new JwtException(status + "_MISSING", "no " + name);
             }
             return null;
         }
         Object v = claims.get(name);
         if (!(v instanceof Long) || (Long) v < 0) {
-            throw new JwtException(name.toUpperCase(java.util.Locale.ROOT) + "_TYPE",
-                    name + " is not an integer NumericDate");
+            throw new JwtException(status + "_TYPE", name + " is not an integer NumericDate");
         }
         return (Long) v;
     }
 
-    private static void checkTimes(Map<String, Object> claims, Expect e) throws JwtException {
-        long exp = numericDate(claims, "exp", "EXP_MISSING");
-        long iat = numericDate(claims, "iat", "IAT_MISSING");
+    /** The time claims with the leeway, then {@code aud} when one is expected. */
+    private static void checkClaims(Map<String, Object> claims, long now, long leeway,
+            String audience) throws JwtException {
+        long exp = numericDate(claims, "exp", true);
+        long iat = numericDate(claims, "iat", true);
+        Long nbf = numericDate(claims, "nbf", false);
         // now - leeway, never exp + leeway: exp may be the largest long.
-        if (e.now() - e.leeway() >= exp) {
+        if (now - leeway >= exp) {
             throw new JwtException("EXP_EXPIRED", "the token has expired");
         }
-        if (iat > e.now() + e.leeway()) {
+        if (iat > now + leeway) {
             throw new JwtException("IAT_IN_FUTURE", "the token was issued in the future");
         }
-        Long nbf = numericDate(claims, "nbf", null);
-        if (nbf != null && nbf > e.now() + e.leeway()) {
+        if (nbf != null && nbf > now + leeway) {
             throw new JwtException("NBF_NOT_YET", "the token is not valid yet");
         }
         if (exp <= iat) {
             throw new JwtException("EXP_BEFORE_IAT", "exp is not after iat");
+        }
+        if (audience != null) {
+            Object aud = claims.get("aud");
+            if (aud == null) {
+                throw new JwtException("AUD_MISSING", "no aud");
+            }
+            if (!(aud instanceof List<?> list ? list.contains(audience) : audience.equals(aud))) {
+                throw new JwtException("AUD_MISMATCH", "aud is not " + audience);
+            }
         }
     }
 
