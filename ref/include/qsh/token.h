@@ -91,7 +91,8 @@ typedef struct qsh_verify_params {
  *  5. signature  the key is the one JWK of the caller's JWKS whose kid is the token's
  *                (QSH_E_KEY_UNKNOWN if none): the JWKS must be a JSON object (no duplicate
  *                names, at most QSH_MAX_JWKS_LEN bytes) whose keys array holds 1 to
- *                QSH_MAX_JWKS_KEYS objects and names no kid twice (QSH_E_JWKS_INVALID); the
+ *                QSH_MAX_JWKS_KEYS objects, no two of them with the token's kid
+ *                (QSH_E_JWKS_INVALID; other kids are not compared); the
  *                JWK must have kty "RSA", use "sig" and alg "RS256" when present, n and e
  *                unpadded base64url without leading zero octets, n of QSH_MIN_RSA_BITS to
  *                QSH_MAX_RSA_BITS, e odd and at least 3 (QSH_E_KEY_INVALID). Nothing in the
