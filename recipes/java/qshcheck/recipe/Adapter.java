@@ -4,7 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +21,8 @@ import java.util.Map;
  *   Adapter                                             the qshcheck line protocol
  *   Adapter sign SECRET ISS NOW METHOD TARGET BASE_URL  "JWT &lt;token&gt;" for an app's call
  *   Adapter example NOW                                 "JWT &lt;token&gt;" for the seed example
+ *   Adapter call SECRET ISS METHOD TARGET BASE_URL      signs now and sends the call: prints
+ *                                                       the status, then the body
  * </pre>
  */
 public final class Adapter {
@@ -45,9 +52,12 @@ public final class Adapter {
                 out.println(Jwt.sign(args[1], args[2], null, Long.parseLong(args[3]), request));
             } else if (args.length == 2 && args[0].equals("example")) {
                 out.println(example(Long.parseLong(args[1])));
+            } else if (args.length == 6 && args[0].equals("call")) {
+                out.flush();
+                System.exit(call(args[1], args[2], args[3], args[4], args[5]));
             } else {
                 System.err.println("usage: Adapter [sign SECRET ISS NOW METHOD TARGET BASE_URL"
-                        + " | example NOW]");
+                        + " | example NOW | call SECRET ISS METHOD TARGET BASE_URL]");
                 System.exit(2);
             }
         } catch (Qsh.QshException | NumberFormatException e) {
@@ -55,6 +65,48 @@ public final class Adapter {
             System.exit(1);
         }
         out.flush();
+    }
+
+    /**
+     * Signs an app-to-product call at the current time and sends it to the base URL's origin
+     * followed by the target, which already holds the context path. Returns the exit status: 0
+     * when a response came, 1 on a transport error, 2 on bad arguments.
+     */
+    static int call(String secret, String iss, String method, String target, String baseUrl) {
+        HttpRequest request;
+        try {
+            String authorization = Jwt.sign(secret, iss, null, System.currentTimeMillis() / 1000,
+                    new Qsh.Request(method, target, baseUrl, Qsh.Profile.SERVER, null, null));
+            URI base = URI.create(baseUrl);
+            // HttpClient writes the URI's raw path and raw query into the request line (no
+            // re-encoding, no dot segments resolved: the product hashes the very bytes that were
+            // signed), so the URI must come from the one-string constructor, which keeps the text
+            // as given; URI's other constructors and URLEncoder would encode it again. The one
+            // change: a '?' with nothing after it is dropped, which changes no qsh.
+            URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + target);
+            request = HttpRequest.newBuilder(uri)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", authorization).timeout(Duration.ofSeconds(30)).build();
+        } catch (Qsh.QshException | IllegalArgumentException e) {
+            System.err.println("Adapter: cannot call " + target + " on " + baseUrl + ": "
+                    + e.getMessage());
+            return 2;
+        }
+        // HTTP/1.1: the default asks a plain-http server for an upgrade to HTTP/2 first.
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
+            // e alone, not its message: HttpClient's ConnectException has none.
+            System.err.println("Adapter: " + method + " " + request.uri() + ": no response: " + e);
+            return 1;
+        }
+        System.out.print(response.statusCode() + "\n");
+        System.out.write(response.body(), 0, response.body().length);
+        System.out.flush();
+        return 0;
     }
 
     /** One JSON object a line each way, each answer flushed (harness/protocol/PROTOCOL.md). */
