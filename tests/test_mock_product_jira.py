@@ -2,11 +2,15 @@
 """python3-jira's JWT qsh (jira.client.QshGenerator, what jira.JIRA(..., jwt=...) puts in each
 token) against `qshcheck mock-product` with the context path /jira, over requests.
 
-jira.JIRA's JWT session needs requests_jwt, which Debian does not package; the token is signed
-here with PyJWT (python3-jwt) with the claims jira._create_jwt_session sets (iss from the
-payload, iat, exp three minutes on, qsh from QshGenerator with the context path), so that
-every qsh below is python3-jira's own. What it gets right and the 401s with their diagnoses,
-each against the canonical request of the rules, written here by hand:
+First jira.JIRA itself, with the server URL https://.../jira as a user gives it: its session,
+the URLs its methods build and the qsh its QshGenerator computes, with the context path it takes
+from the server URL. jira.JIRA's JWT session needs requests_jwt, which Debian does not package:
+tests/stand_ins/requests_jwt.py stands in for the part python3-jira uses (a requests auth that
+signs the fields python3-jira adds, with PyJWT). Then the qsh of requests its methods do not
+make, through QshGenerator and the claims jira._create_jwt_session sets (iss from the payload,
+iat, exp three minutes on), so that every qsh below is python3-jira's own. What it gets right
+and the 401s with their diagnoses, each against the canonical request of the rules, written
+here by hand:
 
 - names are not percent-encoded (NamesNotEncoded);
 - a trailing '/' is kept (TrailingSlashKept);
@@ -21,11 +25,13 @@ import sys
 import tempfile
 import time
 
-import jwt
-import requests
-from jira.client import QshGenerator
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "stand_ins"))  # before jira.client imports requests_jwt
+import jira  # noqa: E402
+import jwt  # noqa: E402
+import requests  # noqa: E402
+from jira.client import QshGenerator  # noqa: E402
 from mock_product_lib import MockProduct  # noqa: E402
 from testlib import Checks  # noqa: E402
 
@@ -65,9 +71,58 @@ CASES = [
 ]
 
 
+# jira.JIRA's methods, the target each sends after the context path and the canonical request of
+# the rules
+CLIENT_CALLS = [
+    (lambda j: j.issue("ABC-1", fields="summary,status", expand="names"),
+     "/rest/api/2/issue/ABC-1?fields=summary%2Cstatus&expand=names",
+     "GET&/rest/api/2/issue/ABC-1&expand=names&fields=summary%2Cstatus"),
+    (lambda j: j.search_issues("project = ABC AND text ~ \"caf\u00e9\"", maxResults=5,
+                               fields="summary"),
+     None, None),
+    (lambda j: j.project("MY PROJ"), "/rest/api/2/project/MY%20PROJ",
+     "GET&/rest/api/2/project/MY%20PROJ&"),
+    (lambda j: j.add_comment("ABC-1", "Looks good"), "/rest/api/2/issue/ABC-1/comment",
+     "POST&/rest/api/2/issue/ABC-1/comment&"),
+]
+
+
+def through_the_client(tmp):
+    """jira.JIRA's own calls, each accepted by a product at /jira (its answer is the mock
+    product's small JSON body, which jira.JIRA may fail to read: the verdict is in the log)."""
+    with MockProduct(BIN, "/jira", KEY, SECRET, os.path.join(tmp, "client.jsonl")) as mp:
+        client = jira.JIRA(server="http://%s/jira" % mp.addr, get_server_info=False,
+                           max_retries=0, jwt={"secret": SECRET, "payload": {"iss": KEY}})
+        check(client._options["context_path"] == "/jira",
+              "jira.JIRA takes the context path from the server URL: %r"
+              % client._options["context_path"])
+        for call, *_ in CLIENT_CALLS:
+            try:
+                call(client)
+            except (jira.JIRAError, KeyError, TypeError, AttributeError):
+                pass  # the body is not Jira's; the log says what the product decided
+        logged = mp.log_lines()
+    check(mp.stopped_cleanly(), "the mock product stops cleanly")
+    check(len(logged) >= len(CLIENT_CALLS), "at least one request a call: %d" % len(logged))
+    for c in logged:  # search_issues asks for the fields first
+        check(c["status"] == 200, "python3-jira's %s %s is accepted (got %s %s %s)"
+              % (c["request"]["method"], c["request"]["target"], c["status"], c["reason"],
+                 c.get("diagnosis")))
+    by_target = {c["request"]["target"]: c for c in logged}
+    for _, target, canonical in CLIENT_CALLS:
+        if target is not None:
+            c = by_target.get("/jira" + target, {})
+            check(c.get("canonicalRequest") == canonical,
+                  "%s: sent so, the canonical request %s (got %s; sent %s)"
+                  % (target, canonical, c.get("canonicalRequest"), sorted(by_target)))
+    check(any(t.startswith("/jira/rest/api/2/search?jql=") for t in by_target),
+          "search_issues sends its JQL in the query: %s" % sorted(by_target))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="qshcheck-jira-")
     try:
+        through_the_client(tmp)
         with MockProduct(BIN, "/jira", KEY, SECRET, os.path.join(tmp, "calls.jsonl")) as mp:
             server = "http://%s/jira" % mp.addr
             session = requests.Session()
