@@ -138,6 +138,16 @@ def test_run(tmp):
     check(f0["tcId"] == t["tcId"] and f0["actual"]["canonicalRequest"] == "GET&/rest/api/content&"
           and f0["firstDifference"] == 5 and f0["input"]["baseUrl"].endswith("/wiki"), "json failure content")
     check(err.strip() == "%d passed, 1 failed" % (doc["numberOfTests"] - 1), "json mode prints the closing line on stderr")
+    stem = os.path.basename(bad_path)[:-5]
+    check(rep["files"] == {stem: {"passed": doc["numberOfTests"] - 1, "failed": 1, "skipped": 0,
+                                  "expectedFailures": 0}}, "json report's tallies by file: %s" % rep["files"])
+    # Token cases of a program without verify are skipped, and the tallies by file say so.
+    rc, out, _ = qc("run", "--format", "json", "--exec", "%s serve" % BIN, os.path.join(VECTORS, "token_qsh.json"),
+                    os.path.join(VECTORS, "qsh_limits.json"))
+    rep = json.loads(out)
+    tq = rep["files"].get("token_qsh", {})
+    check(rc == 0 and tq.get("skipped", 0) > 0 and tq.get("passed") == 0 and rep["files"]["qsh_limits"]["skipped"] == 0
+          and rep["skipped"] == tq["skipped"], "json tallies by file count skipped cases apart: %s" % rep["files"])
 
     # An invalid case whose status is changed: a status mismatch fails the reference.
     with open(os.path.join(VECTORS, "qsh_invalid.json"), encoding="utf-8") as f:

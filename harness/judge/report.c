@@ -181,8 +181,8 @@ int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_
     r->out = out;
     snprintf(r->impl_name, sizeof r->impl_name, "%s", impl_name);
     if (format == QC_FORMAT_JSON) {
-        r->doc = json_pack("{s:o, s:[]}", "implementation", json_text(impl_name, strlen(impl_name)),
-                           "failures");
+        r->doc = json_pack("{s:o, s:[], s:{}}", "implementation",
+                           json_text(impl_name, strlen(impl_name)), "failures", "files");
         return r->doc ? 0 : -1;
     }
     if (format == QC_FORMAT_JUNIT) {
@@ -196,7 +196,30 @@ int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_
     return 0;
 }
 
+/* The tallies of one file in the JSON document, so that a reader need not take a case that is
+ * not among the failures for a pass (it may have been skipped). */
+static json_t *json_file_tally(qc_report *r, const char *file_stem) {
+    json_t *files = json_object_get(r->doc, "files");
+    json_t *t = json_object_get(files, file_stem);
+    if (t == NULL) {
+        t = json_pack("{s:i, s:i, s:i, s:i}", "passed", 0, "failed", 0, "skipped", 0,
+                      "expectedFailures", 0);
+        if (json_object_set_new(files, file_stem, t) != 0) {
+            return NULL;
+        }
+    }
+    return t;
+}
+
+static void json_count(json_t *tally, const char *what) {
+    json_t *n = json_object_get(tally, what);
+    json_integer_set(n, json_integer_value(n) + 1);
+}
+
 void qc_report_file_begin(qc_report *r, const char *file_stem) {
+    if (r->format == QC_FORMAT_JSON) {
+        r->file = json_file_tally(r, file_stem);
+    }
     if (r->format == QC_FORMAT_JUNIT) {
         r->suite = open_memstream(&r->suite_buf, &r->suite_len);
         r->suite_name = file_stem;
@@ -464,6 +487,10 @@ static void tap_case(qc_report *r, const char *key, const qc_case *c, const qc_a
 
 void qc_report_case(qc_report *r, const char *file, const char *key, const qc_case *c,
                     const qc_answer *a, const qc_verdict *v) {
+    const char *tally = v->kind == QC_PASS    ? "passed"
+                        : v->kind == QC_SKIP  ? "skipped"
+                        : v->kind == QC_XFAIL ? "expectedFailures"
+                                              : "failed";
     switch (v->kind) {
     case QC_PASS:
         r->passed++;
@@ -476,6 +503,9 @@ void qc_report_case(qc_report *r, const char *file, const char *key, const qc_ca
         break;
     default:
         r->failed++;
+    }
+    if (r->format == QC_FORMAT_JSON && r->file != NULL) {
+        json_count(r->file, tally);
     }
     switch (r->format) {
     case QC_FORMAT_JUNIT:

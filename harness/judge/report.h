@@ -16,7 +16,8 @@ typedef struct qc_report {
     size_t passed, failed, skipped, xfailed;
     size_t restarts; /* of the implementation's program, set before qc_report_end */
     size_t tap_n;
-    json_t *doc; /* JSON: the document being built */
+    json_t *doc;  /* JSON: the document being built */
+    json_t *file; /* JSON: the current file's tallies, in doc's "files" */
     /* JUnit: the current file's test cases, written once its counts are known */
     char *suite_buf;
     size_t suite_len;
