@@ -1,6 +1,7 @@
 // The recipe's program: with no arguments, qshcheck's line protocol on stdin and stdout
 // (harness/protocol/PROTOCOL.md); "sign SECRET ISS NOW METHOD TARGET BASE_URL" prints the
-// Authorization header for an app-to-product call; "example NOW" signs the seed example.
+// Authorization header for an app-to-product call; "example NOW" signs the seed example;
+// "call SECRET ISS METHOD TARGET BASE_URL" signs a call now and sends it with net/http.
 package main
 
 import (
@@ -9,8 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"qshrecipe/connect"
@@ -109,6 +113,54 @@ func sign(secret, iss, now, method, target, baseURL string) error {
 	return nil
 }
 
+// call signs an app-to-product call at the current time and sends it with net/http to
+// baseURL's origin followed by target exactly as given (the context path is in the target);
+// it prints the response's status code, then its body. The exit status: 0 when a response
+// came, 1 when none did, 2 for arguments it cannot send.
+func call(secret, iss, method, target, baseURL string) int {
+	base, err := url.Parse(baseURL)
+	if err != nil || base.Scheme != "http" && base.Scheme != "https" || base.Host == "" {
+		fmt.Fprintf(os.Stderr, "qshrecipe: BASE_URL is not an http(s) URL: %q\n", baseURL)
+		return 2
+	}
+	// net/http writes URL.EscapedPath() into the request line: RawPath when it is a valid
+	// encoding of Path, else Path encoded again (%2F would become /, a raw [ %5B). So both are
+	// set from the target as signed, and a target it would still change is refused, for the
+	// product would then hash another request than the one signed.
+	path, query, hasQuery := strings.Cut(target, "?")
+	decoded, err := url.PathUnescape(path)
+	u := &url.URL{Scheme: base.Scheme, Host: base.Host, Path: decoded, RawPath: path,
+		RawQuery: query, ForceQuery: hasQuery && query == ""}
+	if err != nil || !strings.HasPrefix(target, "/") || u.RequestURI() != target {
+		fmt.Fprintf(os.Stderr, "qshrecipe: net/http cannot send TARGET unchanged: %q\n", target)
+		return 2
+	}
+	header, err := connect.SignAppToProduct(secret, iss, time.Now(),
+		connect.Request{Method: method, Target: target, BaseURL: baseURL})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qshrecipe:", err)
+		return 2
+	}
+	req := &http.Request{Method: method, URL: u, Header: http.Header{"Authorization": {header}}}
+	// A redirect would be followed without the token, which is signed for this target only.
+	client := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qshrecipe:", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode)
+	os.Stdout.Write(body)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "qshrecipe: the response broke off:", err)
+		return 1
+	}
+	return 0
+}
+
 func main() {
 	var err error
 	switch a := os.Args[1:]; {
@@ -116,12 +168,15 @@ func main() {
 		err = serve()
 	case len(a) == 7 && a[0] == "sign":
 		err = sign(a[1], a[2], a[3], a[4], a[5], a[6])
+	case len(a) == 6 && a[0] == "call":
+		os.Exit(call(a[1], a[2], a[3], a[4], a[5]))
 	case len(a) == 2 && a[0] == "example":
 		// The seed example: Jira with a context path; the base URL's /jira is not hashed.
 		err = sign("example-shared-secret", "com.example.app", a[1],
 			"GET", "/jira/rest/api/latest/issue/TEST-2", "https://example.atlassian.net/jira")
 	default:
-		fmt.Fprintln(os.Stderr, "usage: qshrecipe | qshrecipe sign SECRET ISS NOW METHOD TARGET BASE_URL | qshrecipe example NOW")
+		fmt.Fprintln(os.Stderr, "usage: qshrecipe | qshrecipe sign SECRET ISS NOW METHOD TARGET BASE_URL |",
+			"qshrecipe example NOW | qshrecipe call SECRET ISS METHOD TARGET BASE_URL")
 		os.Exit(2)
 	}
 	if err != nil {
