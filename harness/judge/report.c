@@ -181,8 +181,8 @@ int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_
     r->out = out;
     snprintf(r->impl_name, sizeof r->impl_name, "%s", impl_name);
     if (format == QC_FORMAT_JSON) {
-        r->doc = json_pack("{s:o, s:[], s:{}}", "implementation",
-                           json_text(impl_name, strlen(impl_name)), "failures", "files");
+        r->doc = json_pack("{s:o, s:[], s:[], s:{}}", "implementation",
+                           json_text(impl_name, strlen(impl_name)), "failures", "skips", "files");
         return r->doc ? 0 : -1;
     }
     if (format == QC_FORMAT_JUNIT) {
@@ -506,6 +506,11 @@ void qc_report_case(qc_report *r, const char *file, const char *key, const qc_ca
     }
     if (r->format == QC_FORMAT_JSON && r->file != NULL) {
         json_count(r->file, tally);
+    }
+    if (r->format == QC_FORMAT_JSON && v->kind == QC_SKIP) {
+        json_array_append_new(json_object_get(r->doc, "skips"),
+                              json_pack("{s:o, s:s}", "key", json_text(key, strlen(key)), "why",
+                                        v->why ? v->why : "skipped"));
     }
     switch (r->format) {
     case QC_FORMAT_JUNIT:
