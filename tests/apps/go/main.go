@@ -4,8 +4,8 @@
 //	qshprobeapp --secret S --client-key K [--keys URL]
 //
 // Listens on 127.0.0.1 on an ephemeral port and prints the port on stdout. The routes are those
-// of connect_app.py; with --keys, the lifecycle routes take signed installs, their key fetched
-// from URL/KID.
+// of connect_app.py; with --keys, /installed and /uninstalled take signed installs, their key
+// fetched from URL/KID (/enabled and /disabled stay HS256).
 package main
 
 import (
@@ -30,8 +30,8 @@ const maxBody = 65536
 
 var kinds = map[string]connect.Kind{
 	"/module": connect.Module, "/webhook": connect.Webhook, "/context": connect.Context,
-	"/installed": connect.Webhook, "/uninstalled": connect.Webhook, "/enabled": connect.Webhook,
-	"/disabled": connect.Webhook,
+	"/installed": connect.Lifecycle, "/uninstalled": connect.Lifecycle, "/enabled": connect.Lifecycle,
+	"/disabled": connect.Lifecycle,
 }
 
 var kidSyntax = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
@@ -74,34 +74,32 @@ func (a *app) verify(r *http.Request, body string) (int, string) {
 	if !ok {
 		return http.StatusNotFound, "no such route"
 	}
-	lifecycle := strings.HasSuffix(path, "installed") || strings.HasSuffix(path, "abled")
 	var payload struct{ ClientKey string }
 	_ = json.Unmarshal([]byte(body), &payload)
+	if kind == connect.Lifecycle && payload.ClientKey == "" {
+		return http.StatusUnauthorized, "the body names no clientKey"
+	}
 	v := connect.Verification{
 		Kind: kind, Now: time.Now(), Profile: connect.Product,
 		Request: connect.Request{Method: r.Method, Target: r.RequestURI, BaseURL: a.baseURL,
 			Body: body, ContentType: r.Header.Get("Content-Type")},
-		Secrets: map[string]string{a.clientKey: a.secret},
+		Secrets: map[string]string{a.clientKey: a.secret}, ClientKey: payload.ClientKey,
 	}
 	if values, present := r.Header["Authorization"]; present && len(values) > 0 {
 		v.Authorization = &values[0]
 	}
-	if a.keys != "" && lifecycle {
+	if a.keys != "" && (path == "/installed" || path == "/uninstalled") {
 		v.Kind = connect.Install
 		v.Audience = a.baseURL
-		v.ClientKey = payload.ClientKey
 		auth := ""
 		if v.Authorization != nil {
 			auth = *v.Authorization
 		}
 		v.PublicKeys = fetchKey(a.keys, unverifiedKid(auth))
 	}
-	claims, err := connect.Verify(v)
-	if err != nil {
+	// With ClientKey, a lifecycle callback's iss must be the body's clientKey (ISS_MISMATCH).
+	if _, err := connect.Verify(v); err != nil {
 		return http.StatusUnauthorized, "invalid token: " + err.Error()
-	}
-	if lifecycle && claims["iss"] != payload.ClientKey {
-		return http.StatusUnauthorized, "the body's clientKey is not the token's iss"
 	}
 	return http.StatusOK, "ok"
 }
