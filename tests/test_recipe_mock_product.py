@@ -11,8 +11,6 @@ to where nothing listens must fail with exit 1. recipes/README.md has the interf
 usage: test_recipe_mock_product.py QSHCHECK 'COMMAND'
 """
 
-import glob
-import json
 import os
 import re
 import shlex
@@ -22,7 +20,7 @@ import tempfile
 from urllib.parse import urlsplit
 
 from mock_product_lib import MockProduct
-from testlib import Checks
+from testlib import Checks, sample_valid_requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET, ISS = "recipe-mock-secret", "com.example.recipe"
@@ -49,19 +47,11 @@ def has_jwt_parameter(target):
 
 
 def sample_requests():
-    """Valid server-profile requests without a body, wire-safe, a few from every qsh file."""
-    out = []
-    for name in sorted(glob.glob(os.path.join(ROOT, "vectors", "qsh_*.json"))):
-        with open(name, encoding="utf-8") as f:
-            doc = json.load(f)
-        tests = [t for g in doc["testGroups"] for t in g["tests"]
-                 if t["result"] == "valid" and t["profile"] == "server" and "body" not in t
-                 and t["method"] in METHODS and len(t["target"]) < 2000
-                 and WIRE_SAFE.match(t["target"]) and len(base_path(t["baseUrl"])) < 100
-                 and under(t["target"], base_path(t["baseUrl"]))
-                 and not has_jwt_parameter(t["target"])]
-        out += tests[:: max(1, len(tests) // PER_FILE)][:PER_FILE]
-    return out
+    """Valid requests a conforming client sends as they are, a few from every qsh file."""
+    return sample_valid_requests(
+        lambda t: t["method"] in METHODS and WIRE_SAFE.match(t["target"])
+        and len(base_path(t["baseUrl"])) < 100 and under(t["target"], base_path(t["baseUrl"]))
+        and not has_jwt_parameter(t["target"]), PER_FILE)
 
 
 def call(command, method, target, base_url):

@@ -10,14 +10,12 @@ interface.
 usage: test_recipe_signer.py QSHCHECK 'COMMAND'
 """
 
-import glob
-import json
 import os
 import shlex
 import subprocess
 import sys
 
-from testlib import Checks
+from testlib import Checks, sample_valid_requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET, ISS, NOW = "recipe-test-secret", "com.example.recipe", 1700000000
@@ -28,15 +26,7 @@ SAMPLE = 40  # requests from the corpus, spread over its files
 
 def sample_requests():
     """Valid server-profile requests without a body, from every qsh file."""
-    out = []
-    for path in sorted(glob.glob(os.path.join(ROOT, "vectors", "qsh_*.json"))):
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-        tests = [t for g in doc["testGroups"] for t in g["tests"]
-                 if t["result"] == "valid" and t["profile"] == "server" and "body" not in t
-                 and len(t["target"]) < 2000 and t["method"].isalnum()]
-        out += tests[:: max(1, len(tests) // 3)][:3]
-    return out[:SAMPLE]
+    return sample_valid_requests(lambda t: t["method"].isalnum(), 3)[:SAMPLE]
 
 
 def verify(qshcheck, header, method, target, base, secret, now):
