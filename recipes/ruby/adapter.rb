@@ -32,7 +32,8 @@ def result(msg, request, profile)
     ConnectJwt.verify(kind: msg["kind"].tr("-", "_").to_sym, now: msg["now"], request: request,
                       secrets: msg["secrets"] || {}, public_keys: msg["publicKeys"] || {},
                       authorization: msg["authorization"], leeway: msg["leeway"] || 0,
-                      audience: msg["audience"], client_key: msg["clientKey"], profile: profile)
+                      audience: msg["audience"], client_key: msg["clientKey"], subject: msg["subject"],
+                      jwks: msg["jwks"], app_id: msg["appId"], profile: profile)
     return { valid: true }
   end
   args = [request[:method], request[:target]]
