@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/calls.h"
+#include "http/textbuf.h"
 
 enum { MAX_HEADERS = 128 };
 
@@ -31,8 +32,7 @@ typedef struct request {
     size_t target_len;
     int started;
     int too_big;
-    char *body;
-    size_t body_len, body_cap;
+    textbuf body;
 } request;
 
 static pthread_key_t ctx_key;
@@ -80,7 +80,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     request *r = *req_cls;
     if (r != NULL) {
         free(r->target);
-        free(r->body);
+        free(r->body.s);
         free(r);
         *req_cls = NULL;
     }
@@ -159,7 +159,7 @@ static enum MHD_Result serve_call(server *s, struct MHD_Connection *c, const cha
                             "Too many header fields\n");
     }
     qc_http_call call = {method, strlen(method), r->target, r->target_len,
-                         hl.h,   hl.n,           r->body,   r->body_len};
+                         hl.h,   hl.n,           r->body.s, r->body.n};
     qsh_ctx *ctx = thread_ctx();
     if (ctx == NULL) {
         return respond_text(c, 500, "out of memory\n");
@@ -206,25 +206,12 @@ static enum MHD_Result serve_call(server *s, struct MHD_Connection *c, const cha
 
 /* Appends upload data to the body; past the limit only marks the request too big. */
 static void take_body(const server *s, request *r, const char *data, size_t n) {
-    if (r->too_big || r->body_len + n > s->o->max_body) {
+    if (r->too_big || r->body.n + n > s->o->max_body) {
         r->too_big = 1;
         return;
     }
-    if (r->body_len + n + 1 > r->body_cap) {
-        size_t cap = r->body_cap ? r->body_cap : 1024;
-        while (cap < r->body_len + n + 1) {
-            cap *= 2;
-        }
-        char *p = realloc(r->body, cap);
-        if (p == NULL) {
-            r->too_big = 1;
-            return;
-        }
-        r->body = p;
-        r->body_cap = cap;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
+    textbuf_put(&r->body, data, n);
+    r->too_big = r->body.failed; /* out of memory: answered as too big */
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
