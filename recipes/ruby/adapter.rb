@@ -66,7 +66,7 @@ def call(secret, iss, method, target, base_url)
   abort_usage("TARGET must start with /: #{target.inspect}") unless target.start_with?("/")
   header = ConnectJwt.sign_app_to_product(secret, iss, Time.now, method, target, base_url)
   # A request made from a String path writes it into the request line as it is; one made from
-  # a URI would write URI#request_uri, which URI.parse may have normalized.
+  # a URI needs URI.parse, which refuses targets products take (a raw [ or |).
   request = Net::HTTPGenericRequest.new(method, false, method != "HEAD", target, { "Authorization" => header })
   response = Net::HTTP.start(base.hostname, base.port, use_ssl: base.scheme == "https",
                                                       open_timeout: 30, read_timeout: 30) do |http|
