@@ -215,7 +215,7 @@ fn carried_token(authorization: Option<&str>, target: &str) -> Result<String, Re
         if qsh::decode(name, true).map_or(false, |n| n == "jwt") {
             params.push(
                 qsh::decode(value, true)
-                    .map_err(|e| Reject { status: "B64_INVALID", message: e.message })?,
+                    .map_err(|e| Reject { status: "B64_INVALID", message: e.to_string() })?,
             );
         }
     }

@@ -130,11 +130,11 @@ fn answer(msg: &Value) -> Value {
     match text("op") {
         Some("canonical") => match (qsh::canonical_request(&req), qsh::qsh(&req)) {
             (Ok(c), Ok(h)) => json!({"result": {"canonicalRequest": c, "qsh": h}}),
-            (Err(e), _) | (_, Err(e)) => error(e.status, &e.message),
+            (Err(e), _) | (_, Err(e)) => error(e.status, &e.to_string()),
         },
         Some("qsh") => match qsh::qsh(&req) {
             Ok(h) => json!({"result": {"qsh": h}}),
-            Err(e) => error(e.status, &e.message),
+            Err(e) => error(e.status, &e.to_string()),
         },
         Some("verify") => verify(msg, &req),
         _ => error("BAD_REQUEST", "op is canonical, qsh or verify"),
