@@ -792,6 +792,11 @@ def forge_cases():
           with_sig(good, b64(b"\x00" + raw_sig))),
         C("claims changed after signing", ["Signature"], "invalid", "SIG_INVALID",
           head + "." + enc(fit_claims(principal="557058:admin")) + "." + sig),
+        # The token's kid must name one key; other kids are not compared (RFC 7517 section 4.5
+        # only says they SHOULD differ).
+        C("another kid twice in the JWKS, the token's once", ["JwksKey", "MalformedJwks", "PositiveControl"],
+          "valid", "OK", good, jwks=jwks_text(jwk(), jwk("attacker-rsa-public.pem", FIT_OTHER_KID),
+                                               jwk("test-staging-rsa-public.pem", FIT_OTHER_KID))),
     ]
 
 
@@ -841,7 +846,7 @@ NOTES = {
     "KeyEnvironment": ("KNOWN_MISTAKE", "The install key server (production, staging, FedRAMP) is chosen from the unverified request or claims: the verifier must use the one key set it was configured with."),
     "ForgeInvocation": ("DOCUMENTED", "A Forge Invocation Token: Authorization: Bearer, RS256, the key by kid from the JWKS the verifier was given, iss forge/invocation-token, aud the app's ARI, the time claims, and the app claim."),
     "JwksKey": ("EDGE_CASE", "The key is the one JWK of the given JWKS with the token's kid: kty RSA, use sig and alg RS256 when present, n and e minimal unpadded base64url, n of 2048 to 8192 bits, e odd."),
-    "MalformedJwks": ("EDGE_CASE", "The JWKS is the verifier's input too: a JSON object without duplicate names whose keys array holds 1 to 64 JWK objects, no kid twice."),
+    "MalformedJwks": ("EDGE_CASE", "The JWKS is the verifier's input too: a JSON object without duplicate names whose keys array holds 1 to 64 JWK objects, the token's kid in one of them only (other kids are not compared)."),
     "ForgeIssuer": ("DOCUMENTED", "iss is exactly forge/invocation-token."),
     "ForgeAudience": ("KNOWN_MISTAKE", "aud is the app's ARI, ari:cloud:ecosystem::app/<id>; a verifier comparing it with the bare app id, or not at all, takes another app's token."),
     "ForgeApp": ("DOCUMENTED", "The app claim holds installationId and apiBaseUrl, and its id, when present, is this app's ARI."),
