@@ -20,11 +20,6 @@ import java.util.stream.Collectors;
  * {@link QshException}, never a guess.
  */
 public final class Qsh {
-    public static final int MAX_METHOD_LEN = 64;
-    public static final int MAX_TARGET_LEN = 1024 * 1024;
-    public static final int MAX_BASE_URL_LEN = 4096;
-    public static final int MAX_BODY_LEN = 4 * 1024 * 1024;
-
     /** SERVER hashes the path as sent (a product verifying a call), PRODUCT the decoded path. */
     public enum Profile { SERVER, PRODUCT }
 
@@ -74,32 +69,30 @@ public final class Qsh {
 
     /** {@code METHOD&URI&QUERY}. */
     public static String canonicalRequest(Request r) throws QshException {
-        String method = r.method();
-        require(!method.isEmpty(), "QSH_E_METHOD_EMPTY", "the method is empty");
-        require(method.getBytes(StandardCharsets.UTF_8).length <= MAX_METHOD_LEN,
-                "QSH_E_METHOD_TOO_LONG", "over 64 bytes");
-        require(TOKEN.matcher(method).matches(), "QSH_E_METHOD_INVALID", "not a token");
+        require(!r.method().isEmpty(), "QSH_E_METHOD_EMPTY", "the method is empty");
+        require(r.method().getBytes(StandardCharsets.UTF_8).length <= 64, "QSH_E_METHOD_TOO_LONG",
+                "over 64 bytes");
+        require(TOKEN.matcher(r.method()).matches(), "QSH_E_METHOD_INVALID", "not a token");
         require(!r.target().isEmpty(), "QSH_E_TARGET_EMPTY", "the request target is empty");
-        onTheWire(r.target(), MAX_TARGET_LEN, "QSH_E_TARGET_TOO_LONG", "QSH_E_TARGET_BYTE");
-        // SERVER hashes the paths as sent (checked that they decode); PRODUCT the decoded paths.
+        onTheWire(r.target(), 1024 * 1024, "QSH_E_TARGET_TOO_LONG", "QSH_E_TARGET_BYTE");
+        // SERVER hashes the paths as sent (their escapes checked); PRODUCT the decoded paths.
         boolean product = r.profile() == Profile.PRODUCT;
         Matcher base = URL.matcher(r.baseUrl());
         String basePath = "";
         String baseOrigin = null; // none for a base URL of ""
         if (!r.baseUrl().isEmpty()) {
-            onTheWire(r.baseUrl(), MAX_BASE_URL_LEN, "QSH_E_BASE_URL_TOO_LONG",
-                    "QSH_E_BASE_URL_INVALID");
+            onTheWire(r.baseUrl(), 4096, "QSH_E_BASE_URL_TOO_LONG", "QSH_E_BASE_URL_INVALID");
             require(base.matches() && base.group(1) != null && base.group(4) == null
                     && base.group(5) == null, "QSH_E_BASE_URL_INVALID", "not absolute, or a query");
-            String decoded = decode(base.group(3), false, "QSH_E_BASE_URL_INVALID");
-            basePath = product ? decoded : base.group(3);
+            byte[] raw = unescape(base.group(3), false, "QSH_E_BASE_URL_INVALID");
+            basePath = product ? utf8(raw, "QSH_E_BASE_URL_INVALID") : base.group(3);
             baseOrigin = origin(base, "QSH_E_BASE_URL_INVALID", "QSH_E_BASE_URL_INVALID");
         }
         // Tomcat reads a form body only for the method POST as sent (not "post", not PUT).
-        boolean form = method.equals("POST") && r.contentType() != null
+        boolean form = r.method().equals("POST") && r.contentType() != null
                 && FORM.matcher(r.contentType()).matches();
         String body = form && r.body() != null ? r.body() : "";
-        onTheWire(body, MAX_BODY_LEN, "QSH_E_BODY_TOO_LONG", "QSH_E_BODY_BYTE");
+        onTheWire(body, 4 * 1024 * 1024, "QSH_E_BODY_TOO_LONG", "QSH_E_BODY_BYTE");
         Matcher target = URL.matcher(r.target());
         target.matches(); // always true: all but the path are optional
         if (target.group(1) != null) {
@@ -108,11 +101,12 @@ public final class Qsh {
             require(baseOrigin == null || baseOrigin.equals(origin), "QSH_E_ORIGIN_MISMATCH",
                     "the target is on another origin");
         }
-        String decoded = decode(target.group(3), false, "QSH_E_PERCENT_MALFORMED");
-        String uri = canonicalUri(product ? decoded : target.group(3), basePath);
+        byte[] path = unescape(target.group(3), false, "QSH_E_PERCENT_MALFORMED");
+        String uri = canonicalUri(product ? utf8(path, "QSH_E_UTF8_INVALID") : target.group(3),
+                basePath);
         String query = canonicalQuery(target.group(4) == null ? "" : target.group(4), body);
         // Locale.ROOT: a Turkish locale would upper-case 'i' to a dotted capital I.
-        return method.toUpperCase(Locale.ROOT) + "&" + uri + "&" + query;
+        return r.method().toUpperCase(Locale.ROOT) + "&" + uri + "&" + query;
     }
 
     /** A space, a control or a non-ASCII character cannot be sent in a request line or body. */
@@ -138,36 +132,41 @@ public final class Qsh {
     private static String canonicalUri(String path, String basePath) {
         // The base path comes off on a segment boundary only: /wiki/x -> /x, /wikipedia/x stays.
         basePath = basePath.replaceFirst("/+$", "");
-        if (!basePath.isEmpty() && (path.equals(basePath) || path.startsWith(basePath + "/"))) {
-            path = path.substring(basePath.length());
-        }
-        if (path.length() > 1 && path.endsWith("/")) {
-            path = path.substring(0, path.length() - 1); // one trailing slash: /p// -> /p/
-        }
-        // A raw & must not hash like a query separator.
-        return (path.startsWith("/") ? path : "/" + path).replace("&", "%26");
+        boolean under = path.equals(basePath) || path.startsWith(basePath + "/");
+        path = !basePath.isEmpty() && under ? path.substring(basePath.length()) : path;
+        int end = path.length() > 1 && path.endsWith("/") ? path.length() - 1 : path.length();
+        // Exactly one trailing slash goes (/p// -> /p/); a raw & must not hash like a separator.
+        return (path.startsWith("/") ? "" : "/") + path.substring(0, end).replace("&", "%26");
     }
 
     /** Percent-decodes {@code s} (and '+' as a space in form data) into UTF-8 text. */
-    static String decode(String s, boolean plusIsSpace, String badEscape) throws QshException {
+    static String decode(String s, boolean formData, String badEscape) throws QshException {
+        return utf8(unescape(s, formData, badEscape), "QSH_E_UTF8_INVALID");
+    }
+
+    /** The bytes {@code s} percent-decodes to, with '+' as a space in form data. */
+    private static byte[] unescape(String s, boolean formData, String status) throws QshException {
         byte[] in = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[in.length];
         int n = 0;
         for (int i = 0; i < in.length; i++) {
             if (in[i] == '%') {
                 require(i + 2 < in.length && HexFormat.isHexDigit(in[i + 1])
-                        && HexFormat.isHexDigit(in[i + 2]), badEscape, "a bad '%' escape");
+                        && HexFormat.isHexDigit(in[i + 2]), status, "a bad '%' escape");
                 out[n++] = (byte) (HexFormat.fromHexDigit(in[++i]) << 4
                         | HexFormat.fromHexDigit(in[++i]));
             } else {
-                out[n++] = in[i] == '+' && plusIsSpace ? (byte) ' ' : in[i];
+                out[n++] = in[i] == '+' && formData ? (byte) ' ' : in[i];
             }
         }
-        // What is not UTF-8 (overlong, surrogate, past U+10FFFF) decodes to U+FFFD, which does
-        // not encode back to the same bytes.
-        String text = new String(out, 0, n, StandardCharsets.UTF_8);
-        byte[] back = text.getBytes(StandardCharsets.UTF_8);
-        require(Arrays.equals(back, 0, back.length, out, 0, n), "QSH_E_UTF8_INVALID", "not UTF-8");
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The text of UTF-8 {@code bytes}; what is not UTF-8 is refused with {@code status}. */
+    private static String utf8(byte[] bytes, String status) throws QshException {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // Overlongs, surrogates, code points past U+10FFFF: U+FFFD, which encodes otherwise.
+        require(Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes), status, "not UTF-8");
         return text;
     }
 
