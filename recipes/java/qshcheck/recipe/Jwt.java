@@ -13,12 +13,10 @@ import java.security.spec.KeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -308,8 +306,9 @@ public final class Jwt {
 
     /**
      * The key of the one JWK whose kid is {@code kid} in a JWK Set document: a JSON object of at
-     * most 64 KiB whose keys are 1 to 64 objects, no kid twice (which of two keys is meant
-     * cannot be told); the JWK an RSA key for RS256 signatures of 2048 to 8192 bits.
+     * most 64 KiB whose keys are 1 to 64 objects, two of them with this kid refused (which one is
+     * meant cannot be told; other kids are not compared); the JWK an RSA key for RS256
+     * signatures of 2048 to 8192 bits.
      */
     @SuppressWarnings("unchecked") // a JSON object is always a Map<String, Object>
     private static PublicKey jwksKey(String jwks, String kid) throws JwtException {
@@ -328,13 +327,11 @@ public final class Jwt {
                     "not a JSON object of at most 64 KiB with 1 to 64 keys");
         }
         Map<String, Object> jwk = null;
-        Set<Object> kids = new HashSet<>();
         for (Object key : list) {
-            Object id = ((Map<?, ?>) key).get("kid");
-            if (id instanceof String && !kids.add(id)) {
-                throw new JwtException("JWKS_INVALID", "a kid twice in the JWKS");
-            }
-            if (kid.equals(id)) {
+            if (kid.equals(((Map<?, ?>) key).get("kid"))) {
+                if (jwk != null) {
+                    throw new JwtException("JWKS_INVALID", "two keys of the JWKS have this kid");
+                }
                 jwk = (Map<String, Object>) key;
             }
         }
