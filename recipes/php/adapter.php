@@ -22,7 +22,8 @@ function answer(array $msg): array
     try {
         if ($msg['op'] === 'verify') {
             Token::verify($msg['kind'], $msg['now'], $msg, $msg['secrets'] ?? [], $msg['publicKeys'] ?? [],
-                $msg['authorization'] ?? null, $msg['leeway'] ?? 0, $msg['audience'] ?? null, $msg['clientKey'] ?? null);
+                $msg['authorization'] ?? null, $msg['leeway'] ?? 0, $msg['audience'] ?? null, $msg['clientKey'] ?? null,
+                $msg['subject'] ?? null, $msg['jwks'] ?? null, $msg['appId'] ?? null);
             return ['id' => $msg['id'], 'result' => ['valid' => true]];
         }
         $canonical = Qsh::canonicalRequest($msg['method'], $msg['target'], $msg['baseUrl'], $msg['profile'],
