@@ -6,7 +6,7 @@
 mod jwt;
 mod qsh;
 
-use jwt::{Expect, Kind};
+use jwt::{Expect, ForgeExpect, Kind};
 use qsh::{Profile, Request};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -142,12 +142,25 @@ fn answer(msg: &Value) -> Value {
 }
 
 fn verify(msg: &Value, req: &Request) -> Value {
+    let (now, leeway) = (msg["now"].as_i64().unwrap_or(0), msg["leeway"].as_i64().unwrap_or(0));
     let kind = match msg["kind"].as_str() {
         Some("module") => Kind::Module,
         Some("webhook") => Kind::Webhook,
         Some("context") => Kind::Context,
         Some("install") => Kind::Install,
+        Some("lifecycle") => Kind::Lifecycle,
         Some("app-to-product") => Kind::AppToProduct,
+        Some("forge-invocation") => {
+            let (jwks, app_id) = match (msg["jwks"].as_str(), msg["appId"].as_str()) {
+                (Some(jwks), Some(app_id)) => (jwks, app_id),
+                _ => return error("BAD_REQUEST", "a Forge Invocation Token needs jwks and appId"),
+            };
+            let expect = ForgeExpect { now, leeway, jwks, app_id };
+            return match jwt::verify_forge_invocation(msg["authorization"].as_str(), &expect) {
+                Ok(_) => json!({"result": {"valid": true}}),
+                Err(e) => error(e.status, &e.message),
+            };
+        }
         _ => return error("BAD_REQUEST", "unknown kind"),
     };
     let strings = |name: &str| -> HashMap<String, String> {
@@ -161,12 +174,13 @@ fn verify(msg: &Value, req: &Request) -> Value {
     let (secrets, public_keys) = (strings("secrets"), strings("publicKeys"));
     let expect = Expect {
         kind,
-        now: msg["now"].as_i64().unwrap_or(0),
-        leeway: msg["leeway"].as_i64().unwrap_or(0),
+        now,
+        leeway,
         audience: msg["audience"].as_str(),
         secrets: &secrets,
         public_keys: &public_keys,
         client_key: msg["clientKey"].as_str(),
+        subject: msg["subject"].as_str(),
     };
     match jwt::verify(msg["authorization"].as_str(), req, &expect) {
         Ok(_) => json!({"result": {"valid": true}}),
