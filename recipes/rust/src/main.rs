@@ -2,7 +2,10 @@
 //!   qshrecipe                                             the qshcheck line protocol
 //!   qshrecipe sign SECRET ISS NOW METHOD TARGET BASE_URL  "JWT <token>" for an app's call
 //!   qshrecipe example NOW                                 "JWT <token>" for the seed example
+//!   qshrecipe call SECRET ISS METHOD TARGET BASE_URL      signs now and sends the call: prints
+//!                                                         the status, then the body
 
+mod call;
 mod jwt;
 mod qsh;
 
@@ -12,6 +15,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 const NAME: &str = "qshcheck-recipe-rust";
 
@@ -51,9 +55,13 @@ fn main() -> ExitCode {
             .parse()
             .map_err(|_| "NOW is not an integer".to_string())
             .and_then(|now| example(now).map_err(|e| e.to_string())),
+        ["call", secret, iss, method, target, base_url] => {
+            return call(secret, iss, method, target, base_url);
+        }
         _ => {
             eprintln!(
-                "usage: qshrecipe [sign SECRET ISS NOW METHOD TARGET BASE_URL | example NOW]"
+                "usage: qshrecipe [sign SECRET ISS NOW METHOD TARGET BASE_URL | example NOW \
+                 | call SECRET ISS METHOD TARGET BASE_URL]"
             );
             return ExitCode::from(2);
         }
@@ -62,6 +70,50 @@ fn main() -> ExitCode {
         Ok(header) => {
             println!("{header}");
             ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("qshrecipe: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Signs an app-to-product call at the current time and sends it to the base URL's origin:
+/// exit status 0 when a response came (its status and body printed), 1 on a transport error, 2
+/// on bad arguments.
+fn call(secret: &str, iss: &str, method: &str, target: &str, base_url: &str) -> ExitCode {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let req = Request {
+        method,
+        target,
+        base_url,
+        profile: Profile::Server,
+        body: None,
+        content_type: None,
+    };
+    // Signing checks the base URL by the rules, so that send() gets an absolute http(s) URL.
+    let signed = match base_url {
+        "" => Err("a call needs the product's base URL".to_string()),
+        _ => jwt::sign(secret.as_bytes(), iss, None, now, &req).map_err(|e| e.to_string()),
+    };
+    let authorization = match signed {
+        Ok(authorization) => authorization,
+        Err(e) => {
+            eprintln!("qshrecipe: cannot call {target:?} on {base_url:?}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match call::send(method, target, base_url, &authorization) {
+        Ok(response) => {
+            let mut out = io::stdout().lock();
+            let printed = write!(out, "{}\n", response.status)
+                .and_then(|_| out.write_all(&response.body))
+                .and_then(|_| out.flush());
+            if printed.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(e) => {
             eprintln!("qshrecipe: {e}");
