@@ -1,8 +1,8 @@
 //! Sending an app's signed call to a product with its target byte for byte as signed. The
-//! request is written by hand over a `TcpStream` (TLS with OpenSSL for https): the HTTP clients
-//! Debian packages for Rust (ureq, oxhttp, isahc through libcurl's URL parser) take the target
-//! apart as a URL (the url crate resolves dot segments, `%2e` among them, and re-encodes), and
-//! the product hashes the bytes it receives.
+//! request is written by hand over a `TcpStream` (TLS with OpenSSL for https): the blocking HTTP
+//! clients Debian packages for Rust (ureq, oxhttp) take the target apart as a URL with the url
+//! crate, which resolves dot segments (`%2e` among them) and re-encodes, and the product hashes
+//! the bytes it receives.
 
 use openssl::ssl::{SslConnector, SslMethod};
 use std::io::{Read, Write};
