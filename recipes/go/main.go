@@ -123,25 +123,22 @@ func call(secret, iss, method, target, baseURL string) int {
 		fmt.Fprintf(os.Stderr, "qshrecipe: BASE_URL is not an http(s) URL: %q\n", baseURL)
 		return 2
 	}
-	// net/http writes URL.EscapedPath() into the request line: RawPath when it is a valid
-	// encoding of Path, else Path encoded again (%2F would become /, a raw [ %5B). So both are
-	// set from the target as signed, and a target it would still change is refused, for the
-	// product would then hash another request than the one signed.
-	path, query, hasQuery := strings.Cut(target, "?")
-	decoded, err := url.PathUnescape(path)
-	u := &url.URL{Scheme: base.Scheme, Host: base.Host, Path: decoded, RawPath: path,
-		RawQuery: query, ForceQuery: hasQuery && query == ""}
-	if err != nil || !strings.HasPrefix(target, "/") || u.RequestURI() != target {
-		fmt.Fprintf(os.Stderr, "qshrecipe: net/http cannot send TARGET unchanged: %q\n", target)
-		return 2
-	}
 	header, err := connect.SignAppToProduct(secret, iss, time.Now(),
 		connect.Request{Method: method, Target: target, BaseURL: baseURL})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "qshrecipe:", err)
 		return 2
 	}
-	req := &http.Request{Method: method, URL: u, Header: http.Header{"Authorization": {header}}}
+	// net/http writes req.URL.RequestURI() into the request line. url.Parse keeps the escapes
+	// of the path as written (RawPath) and the query raw, but re-encodes a raw character it
+	// does not take in a path (| becomes %7C): the product would then hash another request
+	// than the one signed, so such a target is refused.
+	req, err := http.NewRequest(method, base.Scheme+"://"+base.Host+target, nil)
+	if err != nil || !strings.HasPrefix(target, "/") || req.URL.RequestURI() != target {
+		fmt.Fprintf(os.Stderr, "qshrecipe: net/http cannot send TARGET unchanged: %q\n", target)
+		return 2
+	}
+	req.Header.Set("Authorization", header)
 	// A redirect would be followed without the token, which is signed for this target only.
 	client := &http.Client{Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
