@@ -1,13 +1,15 @@
 #!/bin/sh
 # Builds the Rust recipe offline with Debian's cargo and rustc and the crates Debian packages
 # (librust-*-dev, under /usr/share/cargo/registry), never the network or another toolchain.
-# usage: sh recipes/rust/build.sh OUTDIR  (the program is OUTDIR/release/qshrecipe)
+# usage: sh recipes/rust/build.sh OUTDIR [CRATE]  (the program is OUTDIR/release/qshrecipe; CRATE,
+# a folder with a Cargo.toml and a src/, is built instead of the recipe when given)
 set -eu
-if [ $# -ne 1 ]; then
-    echo "usage: $0 OUTDIR" >&2
+if [ $# -ne 1 ] && [ $# -ne 2 ]; then
+    echo "usage: $0 OUTDIR [CRATE]" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+crate=$(cd "${2:-$here}" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
 registry=/usr/share/cargo/registry
@@ -33,7 +35,7 @@ CONFIG
 # out of the source tree.
 rm -rf "$out/crate"
 mkdir -p "$out/crate"
-cp -R "$here/Cargo.toml" "$here/src" "$out/crate/"
+cp -R "$crate/Cargo.toml" "$crate/src" "$out/crate/"
 export RUSTC=/usr/bin/rustc
 exec /usr/bin/cargo build --release --offline --quiet \
     --manifest-path "$out/crate/Cargo.toml" --target-dir "$out"

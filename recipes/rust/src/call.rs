@@ -15,13 +15,14 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Sends `METHOD TARGET` with `Authorization: <authorization>` to the scheme, host and port of
-/// `base_url`; the target already holds any context path. `Err` when no answer came.
+/// Sends `METHOD TARGET` to the scheme, host and port of `base_url` (the target already holds
+/// any context path), with `Authorization: <authorization>` when given (none to fetch a signed
+/// install's public key). `Err` when no answer came.
 pub fn send(
     method: &str,
     target: &str,
     base_url: &str,
-    authorization: &str,
+    authorization: Option<&str>,
 ) -> Result<Response, String> {
     let (tls, rest) = match base_url.split_once("://") {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => (true, rest),
@@ -41,9 +42,10 @@ pub fn send(
     // A body-less POST, PUT or PATCH says so; a GET or DELETE sends no Content-Length at all.
     let length =
         if matches!(method, "POST" | "PUT" | "PATCH") { "Content-Length: 0\r\n" } else { "" };
+    let authorization = authorization.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
     let request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: {authorization}\r\n\
-         {length}Connection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {authority}\r\n{authorization}{length}\
+         Connection: close\r\n\r\n"
     );
     let tcp = TcpStream::connect((host, port)).map_err(|e| format!("{host}:{port}: {e}"))?;
     let timeout = Some(Duration::from_secs(30));

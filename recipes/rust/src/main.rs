@@ -103,7 +103,7 @@ fn call(secret: &str, iss: &str, method: &str, target: &str, base_url: &str) -> 
             return ExitCode::from(2);
         }
     };
-    match call::send(method, target, base_url, &authorization) {
+    match call::send(method, target, base_url, Some(&authorization)) {
         Ok(response) => {
             let mut out = io::stdout().lock();
             let printed = write!(out, "{}\n", response.status)
