@@ -16,7 +16,8 @@ cd "$(dirname "$0")"
 PACKAGES="gcc make cmake pkg-config libc6-dev libssl-dev libjansson-dev python3 clang-format
 clang libclang-rt-14-dev llvm zip unzip libxml2-utils python3-jsonschema python3-junitparser
 python3-requests openjdk-17-jdk-headless golang-go ruby php-cli rustc cargo rustfmt librust-sha2-dev
-librust-hmac-dev librust-serde-json-dev librust-base64-dev librust-openssl-dev python3-cryptography libmicrohttpd-dev
+librust-hmac-dev librust-serde-json-dev librust-base64-dev librust-openssl-dev librust-tiny-http-dev
+ruby-webrick python3-cryptography libmicrohttpd-dev
 libcurl4-openssl-dev chromium python3-pytest python3-yaml dpkg-dev groff-base binutils"
 
 # The libraries under test, at the exact Debian version their expected-failure lists were made
