@@ -84,8 +84,8 @@ final class Qsh
             } catch (RequestError) {
                 throw new RequestError('BASE_URL_INVALID');
             }
-        } else {
-            self::decode($path, false); // the server profile keeps escapes as sent, but they must be escapes
+        } elseif (preg_match('/%(?![0-9A-Fa-f]{2})/', $path)) { // the server profile keeps the
+            throw new RequestError('PERCENT_MALFORMED'); // path as sent (/%FF too), escapes whole
         }
         if ($withBody) {
             $query .= '&' . $body; // merged, as a servlet's parameter map merges them

@@ -72,7 +72,9 @@ module ConnectJwt
         raise RequestError, "BASE_URL_INVALID"
       end
     else
-      decode(path) # the server profile keeps escapes as sent, but they must be escapes
+      # The server profile keeps the path as sent (its bytes need not be UTF-8: /%FF is a
+      # path), but every '%' must start an escape.
+      raise RequestError, "PERCENT_MALFORMED" if path.match?(/%(?!\h\h)/)
     end
     query += "&#{body}" if with_body # merged, as a servlet's parameter map merges them
     "#{method.upcase(:ascii)}&#{canonical_uri(path, base_path)}&#{canonical_query(query)}"

@@ -67,6 +67,9 @@ PATH = [
     T("absolute URL with an IPv6 host", "http://[::1]:8080/rest/x", "/rest/x", "", ["AbsoluteTarget"]),
     T("'//' at the start is a path, not an authority", "//host/path", "//host/path", "", ["RawPath"]),
     T("a colon in the first segment is a path", "rest:x/y", "/rest:x/y", "", ["RawPath"]),
+    T("escaped UTF-8 in the path stays escaped", "/caf%C3%A9/menu", "/caf%C3%A9/menu", "", ["RawPath", "ServerPathDecoded"]),
+    T("escapes that are not UTF-8 stay as sent: the path is not decoded", "/a/%FF/b", "/a/%FF/b", "",
+      ["RawPath", "ServerPathDecoded"]),
 ]
 
 TRAILING = [
