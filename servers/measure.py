@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Measure what real servlet containers compute for every qsh case of the corpus.
 
-Compiles the Java code of servers/java and the servlet filter of recipes/java, starts three
+Compiles the Java code of servers/java and the servlet filter of recipes/java, starts four
 configurations (stock Tomcat 9, Tomcat with the request charset set to UTF-8 before parameters
-are read, stock Jetty 9.4) on the loopback, sends every `server`-profile qsh case whose base URL
+are read, that and the connector's relaxed path and query characters of Jira's server.xml, stock
+Jetty 9.4) on the loopback, sends every `server`-profile qsh case whose base URL
 a server can be given as raw HTTP/1.1 bytes, and records per configuration the canonical
 request the servlet computed, or that the container refused the request and with which status.
 
@@ -45,12 +46,16 @@ JETTY_JARS = ["servlet-api.jar", "jetty9-server.jar", "jetty9-servlet.jar", "jet
 CONFIGURATIONS = {
     "tomcat": ("qshcheck.measure.TomcatLauncher", ["stock"], TOMCAT_JARS),
     "tomcat-utf8": ("qshcheck.measure.TomcatLauncher", ["utf8"], TOMCAT_JARS),
+    "tomcat-jira": ("qshcheck.measure.TomcatLauncher", ["jira"], TOMCAT_JARS),
     "jetty": ("qshcheck.measure.JettyLauncher", [], JETTY_JARS),
 }
 DESCRIPTIONS = {
     "tomcat": "Apache Tomcat, stock settings",
     "tomcat-utf8": "Apache Tomcat, request charset set to UTF-8 by a filter before any "
                    "parameter is read (as Jira's and Confluence's encoding filters do)",
+    "tomcat-jira": "Apache Tomcat as Jira configures it: the UTF-8 request charset of "
+                   "tomcat-utf8, and the connector's relaxedPathChars \"[]|\" and "
+                   "relaxedQueryChars \"[]|{}^\\`\"<>\" of Jira's conf/server.xml",
     "jetty": "Eclipse Jetty, stock settings",
 }
 

@@ -18,7 +18,7 @@ typedef enum qc_result { QC_VALID, QC_INVALID, QC_ACCEPTABLE } qc_result;
 /* What one servlet container configuration computed for a case (member `servers` of
  * qsh_canonical_v2, from servers/measured.json; docs/RULES.md, "What the servers compute"). */
 typedef struct qc_server_answer {
-    qc_str name;      /* "tomcat", "tomcat-utf8", "jetty" */
+    qc_str name;      /* "tomcat", "tomcat-utf8", "tomcat-jira", "jetty" */
     int accepted;     /* 1: it computed canonical_request (and qsh); 0: it refused */
     long long status; /* the HTTP status of a refusal */
     int http09;       /* it read the request line as HTTP/0.9: not an answer for this target */

@@ -15,33 +15,49 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
- * Embedded Tomcat with its stock settings, one server per context path given, each on an
- * ephemeral port of 127.0.0.1.
+ * Embedded Tomcat, one server per context path given, each on an ephemeral port of 127.0.0.1.
  *
- * <p>Usage: {@code TomcatLauncher stock|utf8 WORKDIR CONTEXT...}, where a CONTEXT is a decoded
- * context path ({@code ""} for the root, {@code /wiki}, {@code /my app}). A server for a
+ * <p>Usage: {@code TomcatLauncher stock|utf8|jira WORKDIR CONTEXT...}, where a CONTEXT is a
+ * decoded context path ({@code ""} for the root, {@code /wiki}, {@code /my app}). A server for a
  * non-root context also has a root context, which answers what the host would route elsewhere
  * ({@code /wikipedia/x} next to {@code /wiki}); each base path gets a server of its own so that
- * no context takes requests meant for another. {@code utf8} puts {@link Utf8RequestFilter} in
- * front of the servlet. Prints one JSON line with the ports, in the order of the contexts, and
- * exits when stdin closes.
+ * no context takes requests meant for another. {@code stock} keeps Tomcat's settings;
+ * {@code utf8} puts {@link Utf8RequestFilter} in front of the servlet; {@code jira} does that
+ * and also relaxes the connector's path and query characters as Jira's {@code server.xml} does
+ * ({@link #JIRA_RELAXED_PATH_CHARS}). Prints one JSON line with the ports, in the order of the
+ * contexts, and exits when stdin closes.
  */
 public final class TomcatLauncher {
+    /**
+     * The HTTP connector's {@code relaxedPathChars} and {@code relaxedQueryChars} of the
+     * {@code conf/server.xml} Jira ships (Jira Software 7.13 and 8.13 alike:
+     * {@code relaxedPathChars="[]|"
+     * relaxedQueryChars="[]|{}^&#x5c;&#x60;&quot;&lt;&gt;"}; Atlassian's Docker image writes the
+     * same characters). Products send {@code a[]=1} raw, which stock Tomcat answers 400 to; with
+     * these, Jira's Tomcat hands such requests to the application, and the canonical request of
+     * what it then parses is what a Jira server computes.
+     */
+    static final String JIRA_RELAXED_PATH_CHARS = "[]|";
+
+    /** See {@link #JIRA_RELAXED_PATH_CHARS}: the XML entities decoded. */
+    static final String JIRA_RELAXED_QUERY_CHARS = "[]|{}^\\`\"<>";
+
     private TomcatLauncher() {}
 
     public static void main(String[] args) {
-        if (args.length < 3 || !(args[0].equals("stock") || args[0].equals("utf8"))) {
-            System.err.println("usage: TomcatLauncher stock|utf8 WORKDIR CONTEXT...");
+        if (args.length < 3 || !List.of("stock", "utf8", "jira").contains(args[0])) {
+            System.err.println("usage: TomcatLauncher stock|utf8|jira WORKDIR CONTEXT...");
             System.exit(2);
         }
         Launcher.watch();
         Logger.getLogger("").setLevel(Level.WARNING);
-        boolean utf8 = args[0].equals("utf8");
+        boolean jira = args[0].equals("jira");
+        boolean utf8 = jira || args[0].equals("utf8");
         File work = new File(args[1]);
         List<Integer> ports = new ArrayList<>();
         try {
             for (int i = 2; i < args.length; i++) {
-                ports.add(start(new File(work, "tomcat" + (i - 2)), args[i], utf8));
+                ports.add(start(new File(work, "tomcat" + (i - 2)), args[i], utf8, jira));
             }
         } catch (LifecycleException | RuntimeException e) {
             Launcher.fail(e);
@@ -49,13 +65,21 @@ public final class TomcatLauncher {
         Launcher.ready(ServerInfo.getServerInfo(), ServerInfo.getServerNumber(), ports);
     }
 
-    private static int start(File base, String contextPath, boolean utf8)
+    private static int start(File base, String contextPath, boolean utf8, boolean jira)
             throws LifecycleException {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.getAbsolutePath());
         Connector connector = new Connector("HTTP/1.1");
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (jira) {
+            // setProperty answers false for a name the protocol handler does not know: a
+            // configuration that silently stayed stock would be measured under Jira's name.
+            if (!connector.setProperty("relaxedPathChars", JIRA_RELAXED_PATH_CHARS)
+                    || !connector.setProperty("relaxedQueryChars", JIRA_RELAXED_QUERY_CHARS)) {
+                throw new IllegalStateException("the connector does not take relaxed characters");
+            }
+        }
         tomcat.setConnector(connector); // also adds it to the service
         addContext(tomcat, base, "", utf8);
         if (!contextPath.isEmpty()) {
