@@ -6,8 +6,9 @@ and the corpus must catch it:
 
 - at least one case fails, and every case flagged with the mistake fails; where a servlet
   container computes what the mistake gives (Jetty keeps an empty name, as EmptyNameKept does),
-  the corpus accepts it, and the mistake must then be caught by `run --server tomcat-utf8`,
-  which judges against Jira's container exactly;
+  the corpus accepts it, and the mistake must then be caught by `run --server tomcat-jira`,
+  which judges against Jira's container (Tomcat as Jira's server.xml and encoding filter
+  configure it) exactly;
 - a mistake of the first list of docs/RULES.md fails at least one `valid` case flagged with it (the others
   may be caught by `acceptable` cases, where the rules leave the reference a choice);
 - every KNOWN_MISTAKE note of a vector file names a mistake of the catalogue, and a note named
@@ -28,7 +29,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-JIRA_CONTAINER = "tomcat-utf8"
+JIRA_CONTAINER = "tomcat-jira"
 
 
 def run(qshcheck, files, mistakes, server=None):
