@@ -40,14 +40,7 @@ fn main() -> ExitCode {
         [] => return serve(),
         ["sign", secret, iss, now, method, target, base_url] => {
             now.parse().map_err(|_| "NOW is not an integer".to_string()).and_then(|now| {
-                let req = Request {
-                    method,
-                    target,
-                    base_url,
-                    profile: Profile::Server,
-                    body: None,
-                    content_type: None,
-                };
+                let req = app_call(method, target, base_url);
                 jwt::sign(secret.as_bytes(), iss, None, now, &req).map_err(|e| e.to_string())
             })
         }
@@ -78,19 +71,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// An app-to-product call without a body: what the product hashes in the server profile.
+fn app_call<'a>(method: &'a str, target: &'a str, base_url: &'a str) -> Request<'a> {
+    Request { method, target, base_url, profile: Profile::Server, body: None, content_type: None }
+}
+
 /// Signs an app-to-product call at the current time and sends it to the base URL's origin:
 /// exit status 0 when a response came (its status and body printed), 1 on a transport error, 2
 /// on bad arguments.
 fn call(secret: &str, iss: &str, method: &str, target: &str, base_url: &str) -> ExitCode {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    let req = Request {
-        method,
-        target,
-        base_url,
-        profile: Profile::Server,
-        body: None,
-        content_type: None,
-    };
+    let req = app_call(method, target, base_url);
     // Signing checks the base URL by the rules, so that send() gets an absolute http(s) URL.
     let signed = match base_url {
         "" => Err("a call needs the product's base URL".to_string()),
