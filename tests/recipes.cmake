@@ -80,12 +80,14 @@ foreach(i RANGE ${last})
     add_test(NAME recipe_${id}_build COMMAND ${build_args} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
     set_tests_properties(recipe_${id}_build PROPERTIES LABELS recipes FIXTURES_SETUP recipe_${id})
     set_property(TEST ${tests} APPEND PROPERTY FIXTURES_REQUIRED recipe_${id})
+    list(APPEND recipe_fixtures recipe_${id})
   endif()
 endforeach()
 
 # docs/recipes.md, generated from a run of every recipe, must match a fresh run.
 add_test(NAME recipes_report_up_to_date
-         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/recipes/report.py --check
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/recipes/report.py --check --built
                  --qshcheck $<TARGET_FILE:qshcheck> --build ${CMAKE_BINARY_DIR}
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-set_tests_properties(recipes_report_up_to_date PROPERTIES LABELS recipes)
+set_tests_properties(recipes_report_up_to_date PROPERTIES LABELS recipes
+                     FIXTURES_REQUIRED "${recipe_fixtures}")
