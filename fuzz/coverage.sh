@@ -14,8 +14,13 @@ trap 'rm -rf "$work"' EXIT
 flags="-O0 -g -std=c11 -fprofile-instr-generate -fcoverage-mapping"
 inc="-I$root/ref/include -I$root/ref/src -I$root/harness -I$root/harness/include -I$root/fuzz $(pkg-config --cflags jansson)"
 harness=""
-for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/protocol/*.c "$root"/harness/judge/*.c "$root"/harness/mistakes/*.c "$root"/harness/http/calls.c "$root"/harness/http/verify.c; do
-    [ "$(basename "$f")" = main.c ] || harness="$harness $f"
+# The layers the targets link; of http/, what is below libmicrohttpd (the server and the
+# benchmark need the library and are no fuzz target's).
+for f in "$root"/harness/corpus/*.c "$root"/harness/impl/*.c "$root"/harness/protocol/*.c "$root"/harness/judge/*.c "$root"/harness/mistakes/*.c "$root"/harness/http/*.c; do
+    case "$(basename "$f")" in
+    main.c | server.c | bench_*.c) ;;
+    *) harness="$harness $f" ;;
+    esac
 done
 bins=""
 cp "$root/vectors/schema/qsh_canonical_v2.schema.json" "$work/"
