@@ -165,10 +165,10 @@ function carriedToken(target, authorization, kind) {
   } catch (e) {
     throw new JwtError('REQUEST_INVALID', e.message);
   }
-  if (tokens.length + (authorization !== undefined ? 1 : 0) > 1) {
+  if (tokens.length + (authorization != null ? 1 : 0) > 1) { // null too: headers.get()'s none
     throw new JwtError('CARRIAGE_AMBIGUOUS', 'more than one token');
   }
-  if (authorization !== undefined) {
+  if (authorization != null) {
     return headerToken(authorization, 'JWT');
   }
   if (tokens.length === 0) {
@@ -348,13 +348,18 @@ function checkClaims(claims, reals, now, leeway, audience) {
 // clientKey to its sharedSecret. For a lifecycle callback or an install, iss must be clientKey,
 // the body's clientKey (always for installs, Bitbucket's installed callback too); sub must be
 // subject when given (a Bitbucket app-to-product token's, the clientKey).
+const KINDS = ['module', 'webhook', 'lifecycle', 'context', 'install', 'app-to-product'];
+
 function verify(method, target, baseUrl, options) {
   const { kind, secrets = {}, publicKeys = {}, leeway = 0, authorization } = options;
   const { audience, clientKey, subject } = options;
   const { profile = 'product', body, contentType } = options;
   const now = options.now === undefined ? Math.floor(Date.now() / 1000) : options.now;
+  if (!KINDS.includes(kind)) { // a typo must not pick the rules
+    throw new TypeError(`unknown kind ${JSON.stringify(kind)}`);
+  }
   const rs256 = kind === 'install';
-  if (rs256 && (audience === undefined || clientKey === undefined)) {
+  if (rs256 && (audience == null || clientKey == null)) {
     throw new TypeError("an install token needs audience (your baseUrl) and the body's clientKey");
   }
   const { header, claims, reals, signingInput, signature } =
@@ -406,7 +411,7 @@ function verify(method, target, baseUrl, options) {
 function verifyForgeInvocation(authorization, options) {
   const { jwks, appId, leeway = 0 } = options;
   const now = options.now === undefined ? Math.floor(Date.now() / 1000) : options.now;
-  if (authorization === undefined) {
+  if (authorization == null) { // undefined, or null as headers.get() gives for none
     throw new JwtError('CARRIAGE_MISSING', 'no Authorization header (never the query)');
   }
   const { header, claims, reals, signingInput, signature } =

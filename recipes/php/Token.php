@@ -63,6 +63,10 @@ final class Token
                                   ?string $clientKey = null, ?string $subject = null, ?string $jwks = null,
                                   ?string $appId = null): \stdClass
     {
+        $kinds = ['module', 'webhook', 'context', 'lifecycle', 'install', 'app-to-product', 'forge-invocation'];
+        if (!in_array($kind, $kinds, true)) {
+            throw new TokenError('KIND_INVALID'); // a typo must not pick the rules
+        }
         $fit = $kind === 'forge-invocation';
         $token = $fit ? self::bearerToken($authorization) : self::carriedToken($authorization, $request['target'], $kind);
         $segments = explode('.', $token);

@@ -299,6 +299,8 @@ def verify(method, target, base_url, *, kind, secrets, now=None, leeway=0, autho
     tenant's clientKey to its sharedSecret. For a lifecycle callback or an install, iss must be
     client_key, the body's clientKey (always for installs, Bitbucket's installed callback too);
     sub must be subject when given (a Bitbucket app-to-product token's, the clientKey)."""
+    if kind not in ("module", "webhook", "lifecycle", "context", "install", "app-to-product"):
+        raise ValueError("unknown kind %r" % (kind,))  # a typo must not pick the rules
     rs256 = kind == "install"
     if rs256 and (audience is None or client_key is None):
         raise ValueError("an install token needs audience (your baseUrl) and the body's clientKey")

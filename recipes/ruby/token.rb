@@ -20,6 +20,7 @@ module ConnectJwt
 
   MAX_TOKEN = 8192 # bytes of a carried token
   MAX_DEPTH = 16 # levels of JSON
+  KINDS = %i[module webhook context lifecycle install app_to_product forge_invocation].freeze
   KID = /\A[A-Za-z0-9._-]{1,128}\z/
   MAX_JWKS = 65_536 # bytes of a JWK Set
   MAX_JWKS_KEYS = 64
@@ -62,6 +63,9 @@ module ConnectJwt
   # expected (Bitbucket's app-to-product tokens: the clientKey).
   def verify(kind:, now:, request:, secrets: {}, public_keys: {}, authorization: nil, leeway: 0,
              audience: nil, client_key: nil, subject: nil, jwks: nil, app_id: nil, profile: :product)
+    # A typo must not pick the rules: a kind outside the list is refused.
+    raise TokenError, "KIND_INVALID" unless KINDS.include?(kind)
+
     token = kind == :forge_invocation ? bearer_token(authorization) : carried_token(authorization, request[:target], kind)
     segments = token.split(".", -1)
     raise TokenError, "SEGMENTS" unless segments.size == 3

@@ -101,6 +101,11 @@ var kidSyntax = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 // Verify checks a token strictly, in a fixed order so that the first failure is always the
 // same; it returns the verified claims.
 func Verify(v Verification) (map[string]any, error) {
+	switch v.Kind { // a typo, or a Kind left empty, must not pick the rules
+	case Module, Webhook, Context, Install, AppToProduct, Lifecycle, ForgeInvocation:
+	default:
+		return nil, refuse("KIND_INVALID")
+	}
 	token, err := carriedToken(v)
 	if err != nil {
 		return nil, err

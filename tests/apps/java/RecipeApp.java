@@ -175,16 +175,16 @@ public final class RecipeApp {
             String authorization = request.getHeader("Authorization");
             boolean install = keys != null
                     && (route.equals("/installed") || route.equals("/uninstalled"));
-            Jwt.Expect expect = new Jwt.Expect(install ? Jwt.Kind.INSTALL : kind,
-                    Instant.now().getEpochSecond(), 0, install ? baseUrl : null,
-                    kind == Jwt.Kind.LIFECYCLE ? clientKeyOf(body) : null, null, secrets,
-                    install ? publicKey(authorization) : Map.of());
             try {
+                Jwt.Expect expect = new Jwt.Expect(install ? Jwt.Kind.INSTALL : kind,
+                        Instant.now().getEpochSecond(), 0, install ? baseUrl : null,
+                        kind == Jwt.Kind.LIFECYCLE ? clientKeyOf(body) : null, null, secrets,
+                        install ? publicKey(authorization) : Map.of());
                 Map<String, Object> claims = Jwt.verify(authorization, new Qsh.Request(
                         request.getMethod(), target, baseUrl, Qsh.Profile.PRODUCT, body,
                         request.getContentType()), expect);
                 request.setAttribute(QshFilter.DEFAULT_ATTRIBUTE, claims.get("qsh"));
-            } catch (Jwt.JwtException e) {
+            } catch (Jwt.JwtException | IllegalArgumentException e) { // no clientKey in the body
                 answer(response, 401, "invalid token: " + e.getMessage());
                 return;
             }

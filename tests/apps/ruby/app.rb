@@ -74,8 +74,13 @@ def answer(req, opts, base_url)
   target = req.raw_target || req.unparsed_uri
   route = target.split("?", 2).first
   kind = KINDS[route] or return [404, "no such route"]
-  body = req.body
-  return [413, "body too large"] if body.to_s.bytesize > MAX_BODY
+  # Read in chunks and stop past the limit: req.body alone would hold all of it first.
+  body = +""
+  req.body do |chunk|
+    body << chunk
+    return [413, "body too large"] if body.bytesize > MAX_BODY
+  end
+  body = nil if body.empty?
 
   client_key = client_key_of(body.to_s) if kind == :lifecycle
   return [401, "the body names no clientKey"] if kind == :lifecycle && client_key.nil?

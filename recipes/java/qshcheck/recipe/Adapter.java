@@ -197,9 +197,15 @@ public final class Adapter {
             } catch (IllegalArgumentException e) {
                 return error("BAD_REQUEST", "unknown kind");
             }
-            Jwt.verify(text(msg, "authorization"), request, new Jwt.Expect(kind, now, leeway,
-                    text(msg, "audience"), text(msg, "clientKey"), text(msg, "subject"),
-                    strings(msg.get("secrets")), strings(msg.get("publicKeys"))));
+            Jwt.Expect expect;
+            try {
+                expect = new Jwt.Expect(kind, now, leeway, text(msg, "audience"),
+                        text(msg, "clientKey"), text(msg, "subject"), strings(msg.get("secrets")),
+                        strings(msg.get("publicKeys")));
+            } catch (IllegalArgumentException e) {
+                return error("BAD_REQUEST", e.getMessage());
+            }
+            Jwt.verify(text(msg, "authorization"), request, expect);
             return Map.of("result", Map.of("valid", true));
         } catch (Jwt.JwtException e) {
             return error(e.status, e.getMessage());

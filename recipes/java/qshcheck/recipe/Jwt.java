@@ -55,7 +55,14 @@ public final class Jwt {
      * by {@code kid} for signed installs.
      */
     public record Expect(Kind kind, long now, long leeway, String audience, String clientKey,
-            String subject, Map<String, String> secrets, Map<String, String> publicKeys) {}
+            String subject, Map<String, String> secrets, Map<String, String> publicKeys) {
+        public Expect {
+            // A signed install is only worth its aud and iss: without them it proves nothing.
+            if (kind == Kind.INSTALL && (audience == null || clientKey == null)) {
+                throw new IllegalArgumentException("INSTALL needs the app's baseUrl and the clientKey");
+            }
+        }
+    }
 
     /**
      * What a Forge Remote expects of a Forge Invocation Token: the clock, the text of the JWK Set
