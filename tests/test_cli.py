@@ -214,6 +214,9 @@ def test_names_not_utf8(tmp):
     check(fails[:1] and fails[0]["file"].endswith("/caf\\xE9_<&>.json")
           and fails[0]["key"] == "caf\\xE9_<&>/%d" % tc,
           "json: the stray byte is written as \\xE9 (got %r)" % (fails[:1],))
+    tally = rep.get("files", {}).get("caf\\xE9_<&>", {})
+    check(tally.get("failed") == 1 and tally.get("passed") == doc["numberOfTests"] - 1,
+          "json: the file's tallies are kept under its name as written (got %r)" % rep.get("files"))
     rc, out, err = qc_bytes("run", "--format", "junit", path)
     junit = os.path.join(tmp, "latin1.xml")
     with open(junit, "wb") as f:

@@ -197,17 +197,21 @@ int qc_report_begin(qc_report *r, qc_format format, FILE *out, const char *impl_
 }
 
 /* The tallies of one file in the JSON document, so that a reader need not take a case that is
- * not among the failures for a pass (it may have been skipped). */
+ * not among the failures for a pass (it may have been skipped). Keyed by the stem, as the cases'
+ * keys are (two files of one stem add up, as their keys meet), written as json_text writes it
+ * when it is not UTF-8. NULL only when out of memory. */
 static json_t *json_file_tally(qc_report *r, const char *file_stem) {
     json_t *files = json_object_get(r->doc, "files");
-    json_t *t = json_object_get(files, file_stem);
-    if (t == NULL) {
+    json_t *name = json_text(file_stem, strlen(file_stem));
+    json_t *t = name ? json_object_get(files, json_string_value(name)) : NULL;
+    if (name != NULL && t == NULL) {
         t = json_pack("{s:i, s:i, s:i, s:i}", "passed", 0, "failed", 0, "skipped", 0,
                       "expectedFailures", 0);
-        if (json_object_set_new(files, file_stem, t) != 0) {
-            return NULL;
+        if (json_object_set_new(files, json_string_value(name), t) != 0) {
+            t = NULL;
         }
     }
+    json_decref(name);
     return t;
 }
 
