@@ -8,12 +8,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -151,6 +153,21 @@ static void finish(client *cl, conn *k, int ok, int keep) {
     start_next(cl, k);
 }
 
+/* Whether the answer's head (up to its blank line) says the server closes the connection. */
+static int says_close(const char *buf) {
+    const char *end = strstr(buf, "\r\n\r\n");
+    for (const char *p = strstr(buf, "\r\n"); p != NULL && p < end; p = strstr(p + 2, "\r\n")) {
+        if (strncasecmp(p + 2, "connection:", 11) == 0) {
+            const char *v = p + 13;
+            while (*v == ' ' || *v == '\t') {
+                v++;
+            }
+            return strncasecmp(v, "close", 5) == 0;
+        }
+    }
+    return 0;
+}
+
 /* Reads from a connection whose answer is due, until the answer is whole. */
 static void on_readable(client *cl, conn *k) {
     ssize_t r = recv(k->fd, k->buf + k->have, sizeof k->buf - 1 - k->have, 0);
@@ -165,7 +182,7 @@ static void on_readable(client *cl, conn *k) {
     k->buf[k->have] = '\0';
     size_t whole = answer_length(k->buf, k->have);
     if (whole > 0) {
-        finish(cl, k, strncmp(k->buf, "HTTP/1.1 200 ", 13) == 0, 1);
+        finish(cl, k, strncmp(k->buf, "HTTP/1.1 200 ", 13) == 0, !says_close(k->buf));
     } else if (k->have == sizeof k->buf - 1) {
         finish(cl, k, 0, 0); /* an answer too long for a benchmark's */
     }
@@ -202,6 +219,11 @@ static void run_clients(client *cl, conn *ks, size_t conns, size_t total) {
         }
     }
     cl->failed += total - cl->done; /* no answer within 30 s */
+    for (size_t c = 0; c < conns; c++) {
+        if (ks[c].fd >= 0) {
+            disconnect(&ks[c]);
+        }
+    }
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -232,7 +254,8 @@ static pid_t start_server(const char *qshcheck, int *port) {
     close(pipefd[1]);
     char line[256];
     size_t n = 0;
-    while (pid > 0 && n < sizeof line - 1) {
+    struct pollfd pf = {.fd = pipefd[0], .events = POLLIN};
+    while (pid > 0 && n < sizeof line - 1 && poll(&pf, 1, 30000) == 1) {
         ssize_t r = read(pipefd[0], line + n, 1);
         if (r <= 0 || line[n] == '\n') {
             break;
@@ -241,11 +264,26 @@ static pid_t start_server(const char *qshcheck, int *port) {
     }
     line[n] = '\0';
     close(pipefd[0]);
-    const char *colon = ace_app != NULL ? line - 1 : strrchr(line, ':');
-    *port = (ace_app != NULL || strncmp(line, "listening on http://", 20) == 0) && colon
+    /* The ACE app prints its port alone; the mock product "listening on http://ADDR:PORT". */
+    const char *colon = strrchr(line, ':');
+    *port = ace_app != NULL ? (int)strtol(line, NULL, 10)
+            : strncmp(line, "listening on http://", 20) == 0 && colon
                 ? (int)strtol(colon + 1, NULL, 10)
                 : -1;
     return pid;
+}
+
+/* Stops the server: SIGTERM, then SIGKILL when it has not exited within 10 s. */
+static void stop_server(pid_t pid) {
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 1000; i++) {
+        if (waitpid(pid, NULL, WNOHANG) == pid) {
+            return;
+        }
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
 }
 
 static char *sign_request(qsh_ctx *ctx, size_t i, size_t *len) {
@@ -335,8 +373,7 @@ int main(int argc, char **argv) {
     if (pid < 0 || port <= 0) {
         fprintf(stderr, "qshcheck-mock-bench: %s mock-product did not start\n", argv[1]);
         if (pid > 0) {
-            kill(pid, SIGTERM);
-            waitpid(pid, NULL, 0);
+            stop_server(pid);
         }
         return 3;
     }
@@ -350,8 +387,7 @@ int main(int argc, char **argv) {
     }
     size_t failed = cl.failed;
     double wall = now_s() - t0;
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    stop_server(pid);
     qsort(lat, total, sizeof *lat, cmp_double);
     printf("%s: %zu requests over %zu connections (%s): %zu not answered 200\n",
            ace_app ? "atlassian-connect-express" : "qshcheck mock-product", total, conns,

@@ -186,14 +186,16 @@ static enum MHD_Result serve_call(server *s, struct MHD_Connection *c, const cha
         const char *h[] = {"X-Qshcheck-Reason", "OK"};
         rc = ok ? respond(c, 200, ok, strlen(ok), "application/json", h, 2) : MHD_NO;
     } else {
-        size_t n = strlen(v.message);
+        /* A verdict without its message is the out-of-memory one (500). */
+        const char *text = v.message != NULL ? v.message : "out of memory";
+        size_t n = strlen(text);
         char *body = malloc(n + 2);
         if (body != NULL) {
-            memcpy(body, v.message, n);
+            memcpy(body, text, n);
             body[n] = '\n';
             body[n + 1] = '\0';
         }
-        const char *h[] = {"X-Qshcheck-Reason",    v.code,
+        const char *h[] = {"X-Qshcheck-Reason",    v.code ? v.code : "NO_MEMORY",
                            "X-Qshcheck-Diagnosis", v.diagnosis ? v.diagnosis : "",
                            "WWW-Authenticate",     "JWT"};
         rc = body ? respond(c, (unsigned)v.http_status, body, n + 1, "text/plain; charset=utf-8", h,
