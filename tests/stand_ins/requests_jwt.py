@@ -3,7 +3,9 @@ package: the part of its interface that python3-jira's JIRA._create_jwt_session 
 python3-jira's own code builds the session, the URLs and the qsh. requests_jwt's JWTAuth is a
 requests auth whose claims are fields, each a value or a function of the prepared request,
 evaluated for every request and signed with PyJWT; its header is a format with the token in
-it. Only that is here (nothing of requests_jwt's other generators or options)."""
+it. Only that is here (nothing of requests_jwt's other generators or options). What this shows
+is python3-jira's own part, not requests_jwt's: its published source calls .decode('ascii') on
+what jwt.encode returns, a str since PyJWT 2, and leaves out claims whose value is falsy."""
 
 import jwt
 from requests.auth import AuthBase
