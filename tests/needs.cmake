@@ -1,6 +1,8 @@
 # What an adapter or a recipe runs on, as its "needs" list says: "node:PACKAGE" (node and the
 # package under harness/adapters/node/node_modules, which `npm ci` installs), "python3:MODULE"
 # (Debian's python3 can import it), "program:NAME" (a program on PATH, or an absolute path),
+# "ruby:LIB" (ruby can require it), "php:EXTENSION" (php has it loaded), "crate:NAME" (a Rust
+# crate in Debian's registry, /usr/share/cargo/registry), "file:PATH" (the file exists),
 # "target:NAME" (a plugin target this build made). needs_missing sets out to "" when every
 # need is met, else to the first one that is not, in words.
 find_program(NODE_EXECUTABLE node)
@@ -32,6 +34,32 @@ function(needs_missing out needs)
       find_program(${var} NAMES ${what})
       if(NOT ${var})
         set(${out} "the program ${what}" PARENT_SCOPE)
+        return()
+      endif()
+    elseif(kind STREQUAL "ruby")
+      execute_process(COMMAND ruby -e "require '${what}'" RESULT_VARIABLE rc OUTPUT_QUIET
+                      ERROR_QUIET)
+      if(NOT rc EQUAL 0)
+        set(${out} "the Ruby library ${what}" PARENT_SCOPE)
+        return()
+      endif()
+    elseif(kind STREQUAL "php")
+      execute_process(COMMAND php -m OUTPUT_VARIABLE modules RESULT_VARIABLE rc ERROR_QUIET)
+      if(NOT rc EQUAL 0 OR NOT modules MATCHES "(^|\n)${what}\n")
+        set(${out} "the PHP extension ${what}" PARENT_SCOPE)
+        return()
+      endif()
+    elseif(kind STREQUAL "crate")
+      # a Rust crate of Debian's local registry (a librust-*-dev package)
+      file(GLOB crate_dirs /usr/share/cargo/registry/${what}-[0-9]*)
+      if(NOT crate_dirs)
+        string(REPLACE "_" "-" package "librust-${what}-dev")
+        set(${out} "the Rust crate ${what} (Debian's ${package})" PARENT_SCOPE)
+        return()
+      endif()
+    elseif(kind STREQUAL "file")
+      if(NOT EXISTS ${what})
+        set(${out} "the file ${what}" PARENT_SCOPE)
         return()
       endif()
     elseif(kind STREQUAL "target")
