@@ -333,6 +333,7 @@ static void test_utf8_valid(void) {
     CHECK(!qsh_utf8_valid("\xED\xA0\x80", 3));     /* a surrogate */
     CHECK(!qsh_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
     CHECK(!qsh_utf8_valid("abcdefgh\xFF", 9));     /* after the eight-byte fast path */
+    CHECK(qsh_utf8_valid(NULL, 0) && !qsh_utf8_valid(NULL, 1));
 }
 
 int main(void) {

@@ -62,5 +62,5 @@ int utf8_valid(const unsigned char *s, size_t n) {
 }
 
 int qsh_utf8_valid(const char *s, size_t n) {
-    return utf8_valid((const unsigned char *)s, n);
+    return s != NULL ? utf8_valid((const unsigned char *)s, n) : n == 0;
 }

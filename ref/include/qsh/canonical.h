@@ -120,7 +120,8 @@ QSH_MUST_USE qsh_status qsh_sha256_hex(qsh_ctx *ctx, const void *data, size_t le
                                        char hex[QSH_HEX_SIZE]);
 
 /* 1 when s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
- * above U+10FFFF), else 0: the test the canonicalizer applies to decoded bytes. */
+ * above U+10FFFF), else 0: the test the canonicalizer applies to decoded bytes. NULL is the
+ * empty string when n is 0, and 0 otherwise. */
 int qsh_utf8_valid(const char *s, size_t n);
 
 #pragma GCC visibility pop
