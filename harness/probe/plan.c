@@ -40,6 +40,16 @@ static char *dup_n(const char *s, size_t n) {
     return d;
 }
 
+/* Frees what one planned request holds. */
+static void req_free(qc_probe_req *q) {
+    free(q->label);
+    free(q->method);
+    free(q->url);
+    free(q->target);
+    free(q->authorization);
+    free(q->body);
+}
+
 static char *concat3(const char *a, const char *b, const char *c) {
     size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
     char *d = malloc(na + nb + nc + 1);
@@ -51,20 +61,11 @@ static char *concat3(const char *a, const char *b, const char *c) {
     return d;
 }
 
-static int printable(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Splits an http(s) URL into its origin with a '/' (what curl connects to) and its target. */
 static int split_url(const char *url, char **origin, char **target, char *err, size_t errcap) {
     size_t skip = strncmp(url, "http://", 7) == 0 ? 7 : strncmp(url, "https://", 8) == 0 ? 8 : 0;
     size_t n = strlen(url);
-    if (skip == 0 || !printable(url, n) || strchr(url, '#') != NULL) {
+    if (skip == 0 || !qc_probe_on_the_wire(url, n) || strchr(url, '#') != NULL) {
         snprintf(err, errcap,
                  "a route URL must be http:// or https://, printable ASCII, "
                  "without a fragment");
@@ -204,12 +205,7 @@ static int add(route_ctx *r, int attack, const char *label, const char *target, 
         p->count++;
         rc = 0;
     } else {
-        free(q->label);
-        free(q->method);
-        free(q->url);
-        free(q->target);
-        free(q->authorization);
-        free(q->body);
+        req_free(q);
     }
 done:
     if (rc != 0) {
@@ -416,13 +412,7 @@ done:
 
 void qc_probe_plan_free(qc_probe_plan *plan) {
     for (size_t i = 0; i < plan->count; i++) {
-        qc_probe_req *q = &plan->reqs[i];
-        free(q->label);
-        free(q->method);
-        free(q->url);
-        free(q->target);
-        free(q->authorization);
-        free(q->body);
+        req_free(&plan->reqs[i]);
     }
     free(plan->reqs);
     memset(plan, 0, sizeof *plan);

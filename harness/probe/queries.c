@@ -20,7 +20,7 @@ static char *dup_n(const char *s, size_t n) {
     return d;
 }
 
-static int printable(const char *s, size_t n) {
+int qc_probe_on_the_wire(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e) {
             return 0;
@@ -69,7 +69,8 @@ static const char *usable_query(const qc_case *c, size_t *len) {
         return NULL;
     }
     *len = c->target.n - (size_t)(q + 1 - c->target.p);
-    return *len > 0 && printable(q + 1, *len) && memchr(q + 1, '#', *len) == NULL ? q + 1 : NULL;
+    return *len > 0 && qc_probe_on_the_wire(q + 1, *len) && memchr(q + 1, '#', *len) == NULL ? q + 1
+                                                                                             : NULL;
 }
 
 static void free_all(char **s, size_t n) {

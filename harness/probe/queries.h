@@ -17,4 +17,7 @@ enum {
 size_t qc_probe_corpus_queries(const char *dir, char *out[QC_PROBE_MAX_QUERIES], char *err,
                                size_t errcap);
 
+/* 1 when s[0..n) is visible ASCII only, what a request line carries as it is; else 0. */
+int qc_probe_on_the_wire(const char *s, size_t n);
+
 #endif
