@@ -28,7 +28,7 @@ def main():
     classes = os.path.join(os.path.abspath(args.build_dir), "servers", "test-classes")
     try:
         measure.compile_java(args.javac or shutil.which("javac"), args.jars, classes,
-                             ("java", "test", measure.SERVLET))
+                             ("java", "test", measure.SERVLET, measure.RECIPE))
     except measure.Setup as e:
         print("java_tests.py: %s" % e, file=sys.stderr)
         return 2

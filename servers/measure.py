@@ -32,8 +32,10 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# CanonicalRequest and QshFilter live in the Java recipe, relative to HERE.
+# The Java recipe's folders, relative to HERE, compiled with the launchers: its servlet part
+# (CanonicalRequest, QshFilter) and the recipe, whose Json writes the launchers' lines.
 SERVLET = os.path.join("..", "recipes", "java", "qshcheck", "servlet")
+RECIPE = os.path.join("..", "recipes", "java", "qshcheck", "recipe")
 ROOT = os.path.dirname(HERE)
 
 # Each configuration: the launcher class, its arguments before the context paths, and the jars
@@ -242,7 +244,7 @@ def answer_of(response, method):
 
 # --- the containers ---------------------------------------------------------------------------
 
-def compile_java(javac, jars, classes, folders=("java", SERVLET)):
+def compile_java(javac, jars, classes, folders=("java", SERVLET, RECIPE)):
     """Compiles the .java files under HERE's folders into classes (emptied first)."""
     sources = sorted(s for folder in folders
                      for s in glob.glob(os.path.join(HERE, folder, "**", "*.java"),

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import qshcheck.recipe.Json;
 import qshcheck.servlet.CanonicalRequest;
 
 /**
@@ -25,8 +26,8 @@ public final class CanonicalServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        String answer = "{\"canonicalRequest\":" + Json.string(CanonicalRequest.of(request))
-                + ",\"contextPath\":" + Json.string(request.getContextPath()) + "}";
+        String answer = "{\"canonicalRequest\":" + Json.write(CanonicalRequest.of(request))
+                + ",\"contextPath\":" + Json.write(request.getContextPath()) + "}";
         byte[] body = answer.getBytes(StandardCharsets.US_ASCII); // Json escapes all but ASCII
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");

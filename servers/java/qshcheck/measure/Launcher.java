@@ -3,6 +3,7 @@ package qshcheck.measure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import qshcheck.recipe.Json;
 
 /**
  * What the container launchers share: a bound on start-up, the ready line on stdout, and the
@@ -61,10 +62,10 @@ final class Launcher {
 
     /** Prints the ready line: the server's name and version, the Java runtime, the ports. */
     static void ready(String server, String version, List<Integer> ports) {
-        StringBuilder line = new StringBuilder("{\"server\":").append(Json.string(server))
-                .append(",\"version\":").append(Json.string(version))
+        StringBuilder line = new StringBuilder("{\"server\":").append(Json.write(server))
+                .append(",\"version\":").append(Json.write(version))
                 .append(",\"java\":")
-                .append(Json.string(System.getProperty("java.runtime.version")))
+                .append(Json.write(System.getProperty("java.runtime.version")))
                 .append(",\"ports\":[");
         for (int i = 0; i < ports.size(); i++) {
             line.append(i > 0 ? "," : "").append(ports.get(i));
