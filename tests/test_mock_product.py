@@ -327,8 +327,7 @@ def bad_arguments():
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="qshcheck-mock-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="qshcheck-mock-") as tmp:
         bad_arguments()
         with MockProduct(BIN, "/wiki", KEY, SECRET, os.path.join(tmp, "calls.jsonl"),
                          "--leeway", "60") as mp:
@@ -341,8 +340,6 @@ def main():
             dashboard(mp, tmp)
         check(mp.stopped_cleanly(), "the server stops cleanly (exit %s, stderr %r)"
               % (mp.returncode, mp.stderr[-500:]))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
 
 

@@ -16,7 +16,6 @@ usage: test_mock_product_ace.py QSHCHECK NODE_MODULES
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,8 +56,7 @@ WRONG = [
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="qshcheck-ace-client-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="qshcheck-ace-client-") as tmp:
         paths = [p for p, *_ in RIGHT + WRONG]
         env = dict(os.environ, NODE_PATH=NODE_MODULES)
         with MockProduct(BIN, "/wiki", KEY, SECRET, os.path.join(tmp, "calls.jsonl")) as mp:
@@ -86,8 +84,6 @@ def main():
         double = logged.get("/wiki/rest/api/double", {})
         check(double.get("claimedQsh") == qsh_of("GET&/rest/api//double&"),
               "ACE hashed the path with '//' that it did not send")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
 
 

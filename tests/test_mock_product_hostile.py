@@ -9,7 +9,6 @@ usage: test_mock_product_hostile.py QSHCHECK
 """
 
 import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -171,8 +170,7 @@ def flood(mp):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="qshcheck-hostile-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="qshcheck-hostile-") as tmp:
         # Under AddressSanitizer freed memory is held in a quarantine, which would count as
         # growth: without it, the resident set measures the server's own memory.
         env = dict(os.environ)
@@ -199,8 +197,6 @@ def main():
             alive(mp, "at the end")
         check(mp.stopped_cleanly(), "the server stops cleanly on SIGTERM (exit %s, stderr %r)"
               % (mp.returncode, mp.stderr[-500:]))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
 
 

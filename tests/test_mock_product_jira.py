@@ -20,7 +20,6 @@ usage: test_mock_product_jira.py QSHCHECK
 """
 
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -120,8 +119,7 @@ def through_the_client(tmp):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="qshcheck-jira-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="qshcheck-jira-") as tmp:
         through_the_client(tmp)
         with MockProduct(BIN, "/jira", KEY, SECRET, os.path.join(tmp, "calls.jsonl")) as mp:
             server = "http://%s/jira" % mp.addr
@@ -149,8 +147,6 @@ def main():
             check(c.get("appCanonicalRequest") == theirs and c.get("mistakes") == mistakes,
                   "%s: the diagnosis finds %s (%s): %s" % (target, theirs, mistakes,
                                                            r.headers.get("X-Qshcheck-Diagnosis")))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
 
 

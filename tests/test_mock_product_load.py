@@ -10,7 +10,6 @@ usage: test_mock_product_load.py QSHCHECK
 """
 
 import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -81,8 +80,7 @@ def worker(mp, w, results, errors):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="qshcheck-load-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="qshcheck-load-") as tmp:
         log = os.path.join(tmp, "calls.jsonl")
         with MockProduct(BIN, "/jira", KEY, SECRET, log) as mp:
             results, errors = {}, []
@@ -116,8 +114,6 @@ def main():
               "the log holds each request exactly once (%d lines)" % len(calls))
         check(all(seen[n][0] == results[n][0] for n in results if n in seen),
               "the log's verdicts are those answered")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return check.finish()
 
 
