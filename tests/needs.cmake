@@ -74,6 +74,21 @@ function(needs_missing out needs)
 endfunction()
 
 
+# Sets ${ok} to TRUE when every need of what is met; otherwise configuring stops under
+# QSHCHECK_REQUIRE_ADAPTERS (the presets: ./dev.sh must not skip), or what is skipped with a
+# one-line message and ${ok} is FALSE.
+function(needs_met ok what needs)
+  needs_missing(missing "${needs}")
+  if(missing AND QSHCHECK_REQUIRE_ADAPTERS)
+    message(FATAL_ERROR "${what} needs ${missing} (QSHCHECK_REQUIRE_ADAPTERS is on)")
+  elseif(missing)
+    message(STATUS "${what}: skipped, needs ${missing}")
+    set(${ok} FALSE PARENT_SCOPE)
+  else()
+    set(${ok} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
 # Sets ${out} to the strings of the JSON array at the given path of doc ("" when empty).
 function(json_string_list out doc)
   string(JSON n LENGTH "${doc}" ${ARGN})
