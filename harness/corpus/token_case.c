@@ -46,6 +46,14 @@ qsh_status qc_keyring_lookup(void *ud, int rs256, const char *iss, size_t iss_le
     return QSH_OK;
 }
 
+/* A member the case may lack, as the verifier takes it: pointer and length, NULL when absent. */
+static void optional(int has, qc_str s, const char **p, size_t *n) {
+    if (has) {
+        *p = s.p;
+        *n = s.n;
+    }
+}
+
 qsh_status qc_verify_case(qsh_ctx *ctx, const qc_case *c) {
     qsh_verify_params p;
     qc_keyring ring = {c->secrets, c->public_keys};
@@ -58,30 +66,12 @@ qsh_status qc_verify_case(qsh_ctx *ctx, const qc_case *c) {
     }
     p.now = c->now;
     p.leeway = c->leeway;
-    if (c->has_authorization) {
-        p.authorization = c->authorization.p;
-        p.authorization_len = c->authorization.n;
-    }
-    if (c->has_audience) {
-        p.audience = c->audience.p;
-        p.audience_len = c->audience.n;
-    }
-    if (c->has_client_key) {
-        p.client_key = c->client_key.p;
-        p.client_key_len = c->client_key.n;
-    }
-    if (c->has_jwks) {
-        p.jwks = c->jwks.p;
-        p.jwks_len = c->jwks.n;
-    }
-    if (c->has_app_id) {
-        p.app_id = c->app_id.p;
-        p.app_id_len = c->app_id.n;
-    }
-    if (c->has_subject) {
-        p.subject = c->subject.p;
-        p.subject_len = c->subject.n;
-    }
+    optional(c->has_authorization, c->authorization, &p.authorization, &p.authorization_len);
+    optional(c->has_audience, c->audience, &p.audience, &p.audience_len);
+    optional(c->has_client_key, c->client_key, &p.client_key, &p.client_key_len);
+    optional(c->has_jwks, c->jwks, &p.jwks, &p.jwks_len);
+    optional(c->has_app_id, c->app_id, &p.app_id, &p.app_id_len);
+    optional(c->has_subject, c->subject, &p.subject, &p.subject_len);
     p.lookup = qc_keyring_lookup;
     p.lookup_ud = &ring;
     return qsh_token_verify(ctx, &p);
