@@ -13,6 +13,8 @@ const os = require('os');
 const path = require('path');
 const express = require('express');
 const ace = require('atlassian-connect-express');
+const { memoryStore } = require(path.join(__dirname, '..', 'harness', 'adapters', 'node',
+                                          'ace_memory_store.js'));
 
 const [baseUrl, secret, ...paths] = process.argv.slice(2);
 if (!baseUrl || !secret || paths.length === 0) {
@@ -22,30 +24,6 @@ if (!baseUrl || !secret || paths.length === 0) {
 const clientKey = 'qshcheck-mock-tenant';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qshcheck-ace-client-'));
 process.on('exit', () => fs.rmSync(dir, {recursive: true, force: true}));
-
-function memoryStore() {
-  const data = new Map();
-  const id = (key, ck) => `${ck}/${key}`;
-  return {
-    isMemoryStore: () => true,
-    async get(key, ck) {
-      return data.has(id(key, ck)) ? JSON.parse(data.get(id(key, ck))) : null;
-    },
-    async set(key, value, ck) {
-      data.set(id(key, ck), typeof value === 'string' ? value : JSON.stringify(value));
-      return this.get(key, ck);
-    },
-    async saveInstallation(value, ck) {
-      return this.set('clientInfo', value, ck);
-    },
-    async del(key, ck) {
-      data.delete(id(key, ck));
-    },
-    async getAllClientInfos() {
-      return [...data.entries()].filter(([k]) => k.endsWith('/clientInfo')).map(([, v]) => JSON.parse(v));
-    },
-  };
-}
 
 ace.store.register('qshcheck-memory', memoryStore);
 fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({

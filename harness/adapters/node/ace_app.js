@@ -23,6 +23,7 @@ const fs = require('fs');
 const http = require('http');
 const os = require('os');
 const path = require('path');
+const { memoryStore } = require('./ace_memory_store.js');
 const express = require('express');
 const ace = require('atlassian-connect-express');
 
@@ -41,30 +42,6 @@ function options(argv) {
     process.exit(2);
   }
   return o;
-}
-
-function memoryStore() {
-  const data = new Map();
-  const id = (key, clientKey) => `${clientKey}/${key}`;
-  return {
-    isMemoryStore: () => true,
-    async get(key, clientKey) {
-      return data.has(id(key, clientKey)) ? JSON.parse(data.get(id(key, clientKey))) : null;
-    },
-    async set(key, value, clientKey) {
-      data.set(id(key, clientKey), typeof value === 'string' ? value : JSON.stringify(value));
-      return this.get(key, clientKey);
-    },
-    async saveInstallation(value, clientKey) {
-      return this.set('clientInfo', value, clientKey);
-    },
-    async del(key, clientKey) {
-      data.delete(id(key, clientKey));
-    },
-    async getAllClientInfos() {
-      return [...data.entries()].filter(([k]) => k.endsWith('/clientInfo')).map(([, v]) => JSON.parse(v));
-    },
-  };
 }
 
 const o = options(process.argv.slice(2));
