@@ -7,6 +7,8 @@
 #include "ctx.h"
 #include "pct.h"
 #include "sort.h"
+#include "mask16.h"
+#include "special.h"
 #include "utf8.h"
 
 #define U(s) (const unsigned char *)(s), sizeof(s) - 1
@@ -220,35 +222,117 @@ static void test_byte_tables(void) {
     CHECK(bad == 0);
 }
 
-/* The word-at-a-time tests against the byte tables, for every byte in every position. */
+/* The word-at-a-time byte test, for every byte in every position: it finds the byte, and it
+ * finds nothing in a word without it (the exact answer pct_decode relies on). */
 static void test_swar(void) {
     for (unsigned b = 0; b < 256; b++) {
         for (size_t pos = 0; pos < 8; pos++) {
             unsigned char bytes[8];
-            memset(bytes, 'a', 8);
+            memset(bytes, b == 'a' ? 'b' : 'a', 8);
             bytes[pos] = (unsigned char)b;
             uint64_t w;
             memcpy(&w, bytes, 8);
-            CHECK(swar_all_unreserved(w) == bc_is((unsigned char)b, QSH_BC_UNRESERVED));
-            CHECK((swar_has_nonwire(w) != 0) == !bc_is((unsigned char)b, QSH_BC_WIRE));
-            if (b != 'a') {
-                CHECK(swar_has_byte(w, (unsigned char)b) != 0 &&
-                      swar_first(swar_has_byte(w, (unsigned char)b)) == pos);
+            CHECK(swar_has_byte(w, (unsigned char)b) != 0);
+            for (unsigned c = 0; c < 256; c++) {
+                if (c != b && c != bytes[(pos + 1) % 8]) {
+                    CHECK(swar_has_byte(w, (unsigned char)c) == 0);
+                }
             }
-            /* a match first, then the same byte again later: still the first one */
-            memset(bytes, b == 'z' ? 'y' : 'z', 8);
-            bytes[pos] = (unsigned char)b;
-            if (pos < 7) {
-                bytes[7] = (unsigned char)b;
+        }
+    }
+}
+
+/* The 16-byte masks, vector and table alike, against the byte tables: every byte value in
+ * every place, among bytes of each kind. */
+static void test_mask16(void) {
+    static const unsigned char fill[] = {'a', '%', '?', 0x7F, 0x80};
+    for (unsigned b = 0; b < 256; b++) {
+        for (size_t f = 0; f < sizeof fill; f++) {
+            for (unsigned pos = 0; pos < 16; pos++) {
+                unsigned char p[16];
+                memset(p, fill[f], 16);
+                p[pos] = (unsigned char)b;
+                unsigned special = 0, nonwire = 0, eq = 0;
+                for (unsigned i = 0; i < 16; i++) {
+                    special |= (unsigned)!bc_is(p[i], QSH_BC_UNRESERVED) << i;
+                    nonwire |= (unsigned)!bc_is(p[i], QSH_BC_WIRE) << i;
+                    eq |= (unsigned)(p[i] == b) << i;
+                }
+                CHECK(mask16_special(p) == special && mask16_special_table(p) == special);
+                CHECK(mask16_nonwire(p) == nonwire && mask16_nonwire_table(p) == nonwire);
+                CHECK(mask16_eq(p, (unsigned char)b) == eq &&
+                      mask16_eq_table(p, (unsigned char)b) == eq);
             }
-            memcpy(&w, bytes, 8);
-            CHECK(swar_first(swar_has_byte(w, (unsigned char)b)) == pos);
+        }
+    }
+}
+
+/* Whether the 3 bytes at p are an escape that the encoding writes again as they are. */
+static int escape_kept(const unsigned char *p) {
+    static const char digits[] = "0123456789ABCDEF";
+    int h = ascii_hex_value(p[1]), l = ascii_hex_value(p[2]);
+    if (p[0] != '%' || h < 0 || l < 0 || ascii_is_unreserved((unsigned char)(h * 16 + l)) ||
+        h * 16 + l >= 0x80) {
+        return 0; /* written plain, or checked as UTF-8 */
+    }
+    return p[1] == digits[h] && p[2] == digits[l];
+}
+
+/* Whether bits (special.h) flags exactly the bytes of p[0..n) that are not unreserved and do
+ * not begin an escape kept as it is, and every bit past n in its last word. */
+static int bits_match(const unsigned char *p, size_t n, const uint64_t *bits) {
+    for (size_t i = 0; i < 64 * special_words(n); i++) {
+        int want =
+            i >= n || (!bc_is(p[i], QSH_BC_UNRESERVED) && !(n - i >= 3 && escape_kept(p + i)));
+        if ((int)(bits[i / 64] >> (i % 64) & 1) != want) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The bitmap of bytes to transcode, against the byte table: every byte value in every place of
+ * 16 and of 70 bytes, then random data of every length up to 300, each in a buffer of exactly
+ * its length (so that the sanitizer build sees any read past it). */
+static void test_special(void) {
+    uint64_t bits[8];
+    for (unsigned b = 0; b < 256; b++) {
+        for (size_t n = 16; n <= 70; n += 54) {
+            for (size_t pos = 0; pos < n; pos++) {
+                unsigned char *p = malloc(n);
+                CHECK(p != NULL);
+                memset(p, pos % 2 ? 'a' : '%', n);
+                p[pos] = (unsigned char)b;
+                special_bits(p, n, bits);
+                CHECK(bits_match(p, n, bits));
+                free(p);
+            }
+        }
+    }
+    static const char pool[] = "aZ09-._~%%%&=+#/,;:!?()*@[]'\"\x80\xff"
+                               "27ADFdf";
+    unsigned seed = 12345;
+    for (size_t n = 0; n <= 300; n++) {
+        for (int round = 0; round < 4; round++) {
+            unsigned char *p = malloc(n + 1);
+            uint64_t *big = malloc(special_words(n) * sizeof *big);
+            CHECK(p != NULL && big != NULL);
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                p[i] = (unsigned char)pool[(seed >> 16) % (sizeof pool - 1)];
+            }
+            special_bits(p, n, big);
+            CHECK(bits_match(p, n, big));
+            free(big);
+            free(p);
         }
     }
 }
 
 int main(void) {
     test_byte_tables();
+    test_mask16();
+    test_special();
     test_swar();
     test_utf8();
     test_utf16_order();

@@ -17,45 +17,14 @@ static inline int bc_is(unsigned char b, unsigned bits) {
 
 /* Word-at-a-time byte tests (SWAR) on 8 bytes loaded little- or big-endian alike: each returns
  * non-zero when some byte of w has the property. A zero result is exact; a non-zero one may
- * come from a borrow next to a byte that has it, so callers re-check byte by byte. */
+ * come from a borrow next to a byte that has it, so callers re-check byte by byte. (The other
+ * passes take sixteen bytes at a time: mask16.h.) */
 #define QSH_ONES UINT64_C(0x0101010101010101)
 #define QSH_HIGHS UINT64_C(0x8080808080808080)
 
 static inline uint64_t swar_has_byte(uint64_t w, unsigned char c) {
     uint64_t x = w ^ (QSH_ONES * c);
     return (x - QSH_ONES) & ~x & QSH_HIGHS;
-}
-
-/* A byte outside 0x21..0x7E: above 0x7E (the high bit, or +1 reaching it) or below 0x21. */
-static inline uint64_t swar_has_nonwire(uint64_t w) {
-    return (w | (w + QSH_ONES) | ((w - QSH_ONES * 0x21) & ~w)) & QSH_HIGHS;
-}
-
-/* 1 when all eight bytes of w are unreserved (A-Z a-z 0-9 - . _ ~). Exact: bytes of 0x80 and
- * above fail at once, and below 0x80 no sum carries into the next byte. */
-static inline int swar_all_unreserved(uint64_t w) {
-    if (w & QSH_HIGHS) {
-        return 0;
-    }
-#define QSH_IN_RANGE(x, lo, hi)                                                                    \
-    (((x) + QSH_ONES * (0x80 - (lo))) & ~((x) + QSH_ONES * (0x7F - (hi))))
-#define QSH_EQ(x, c) (~(((x) ^ (QSH_ONES * (c))) + QSH_ONES * 0x7F))
-    uint64_t y = w | (QSH_ONES * 0x20); /* folds A-Z onto a-z, and nothing else onto them */
-    uint64_t ok = QSH_IN_RANGE(y, 'a', 'z') | QSH_IN_RANGE(w, '0', '9') |
-                  QSH_IN_RANGE(w, '-', '.') | QSH_EQ(w, '_') | QSH_EQ(w, '~');
-#undef QSH_IN_RANGE
-#undef QSH_EQ
-    return (ok & QSH_HIGHS) == QSH_HIGHS;
-}
-
-/* The index (in memory order) of the first byte a swar_has_byte() result flags. The lowest
- * flagged byte is always a true match (a borrow only moves up), so this is exact. m != 0. */
-static inline size_t swar_first(uint64_t m) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return (size_t)__builtin_clzll(m) / 8;
-#else
-    return (size_t)__builtin_ctzll(m) / 8;
-#endif
 }
 
 static inline int ascii_is_alpha(unsigned char b) {

@@ -5,6 +5,7 @@
 
 #include "ascii.h"
 #include "ctx.h"
+#include "mask16.h"
 #include "pct.h"
 #include "query.h"
 #include "target.h"
@@ -30,17 +31,19 @@ static qsh_status check_method(const char *m, size_t n) {
     return QSH_OK;
 }
 
-static int all_wire(const char *p, size_t n) {
-    size_t i = 0;
-    uint64_t bad = 0;
-    for (; n - i >= 8; i += 8) { /* eight bytes at a time */
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        bad |= swar_has_nonwire(w); /* exact when it finds nothing */
+static int all_wire(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned bad = 0;
+    if (n < 16) { /* byte by byte: a padded copy would stall the load that reads it */
+        for (size_t i = 0; i < n; i++) {
+            bad |= !bc_is(p[i], QSH_BC_WIRE);
+        }
+        return bad == 0;
     }
-    for (; i < n; i++) { /* the last few bytes one by one (a padded word would stall) */
-        bad |= !bc_is((unsigned char)p[i], QSH_BC_WIRE);
+    for (size_t i = 0; n - i > 16; i += 16) { /* sixteen bytes at a time */
+        bad |= mask16_nonwire(p + i);
     }
+    bad |= mask16_nonwire(p + n - 16); /* the last 16, overlapping the ones before */
     return bad == 0;
 }
 
@@ -208,7 +211,8 @@ static qsh_status canonicalize(qsh_ctx *ctx, const qsh_request *req, qsh_wbuf *w
     st = ctx_reserve(ctx,
                      req->target_len + req->base_url_len + params_scratch_bound(cur_len(t.query)) +
                          params_scratch_bound(body_len),
-                     params_count_bound(cur_len(t.query)) + params_count_bound(body_len));
+                     params_count_bound(cur_len(t.query)) + params_count_bound(body_len),
+                     cur_len(t.query) > body_len ? cur_len(t.query) : body_len);
     if (st != QSH_OK) {
         return st;
     }

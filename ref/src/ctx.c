@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "special.h"
+
 qsh_ctx *qsh_ctx_new(void) {
     qsh_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx == NULL) {
@@ -26,6 +28,7 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx->params);
     free(ctx->params_tmp);
     free(ctx->sortrecs);
+    free(ctx->bits);
     free(ctx->out);
     for (size_t i = 0; i < QSH_BASE_CACHE; i++) {
         free(ctx->bases[i].copy);
@@ -35,7 +38,19 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx);
 }
 
-qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params) {
+qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params, size_t data) {
+    size_t words = special_words(data);
+    if (words > ctx->bits_cap) {
+        if (words > (size_t)-1 / sizeof(uint64_t)) {
+            return QSH_E_NO_MEMORY;
+        }
+        uint64_t *w = realloc(ctx->bits, words * sizeof(uint64_t));
+        if (w == NULL) {
+            return QSH_E_NO_MEMORY;
+        }
+        ctx->bits = w;
+        ctx->bits_cap = words;
+    }
     if (bytes > ctx->scratch_cap) {
         unsigned char *p = realloc(ctx->scratch, bytes);
         if (p == NULL) {

@@ -52,14 +52,18 @@ struct qsh_ctx {
         qsh_target parsed;
     } bases[QSH_BASE_CACHE];
     size_t base_next; /* the entry to replace next, round robin */
+    uint64_t *bits;   /* the bitmap of the form data being transcoded (special.h) */
+    size_t bits_cap;  /* in words */
     char *out;        /* canonical request buffer used by qsh_compute */
     size_t out_cap;
     EVP_MD *sha256;
     EVP_MD_CTX *md_ctx;
 };
 
-/* Makes room for `bytes` of scratch and `params` parameters and empties both. */
-qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params);
+/* Makes room for `bytes` of scratch, `params` parameters and the bitmap of `data` bytes of form
+ * data (the longer of query and body: one is transcoded at a time), and empties scratch and
+ * parameters. */
+qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params, size_t data);
 
 /* Takes n bytes of reserved scratch. The reservation is computed from the input lengths so
  * that this cannot run out; if it ever did, it returns NULL rather than overrun. */

@@ -4,6 +4,8 @@
 
 #include "ascii.h"
 #include "sort.h"
+#include "special.h"
+#include "wbuf.h"
 
 size_t params_scratch_bound(size_t n) {
     return 3 * n; /* every name and value in its canonical encoding: at most 3 bytes a byte */
@@ -55,26 +57,68 @@ static int escape_at(const unsigned char *p, const unsigned char *end) {
     return (int)(hi << 4 | lo);
 }
 
+/* Copies the k bytes at p, a run of unreserved bytes, to o. Sixteen bytes are moved at a time,
+ * past the run's end where the data and the output have room: the output is written in order,
+ * so the bytes past the run are overwritten by what follows. With end - p >= 16 there is room
+ * in the output too: it holds 3 bytes for each byte of data, and no more than 3 for each byte
+ * before p were used. */
+static void copy_run(unsigned char *o, const unsigned char *p, size_t k, const unsigned char *end) {
+    if (k <= 16 && end - p >= 16) {
+        memcpy(o, p, 16);
+    } else if (k >= 16) {
+        for (size_t j = 0; j + 16 < k; j += 16) {
+            memcpy(o + j, p + j, 16);
+        }
+        memcpy(o + k - 16, p + k - 16, 16); /* the last 16, overlapping the ones before */
+    } else {
+        wbuf_copy(o, p, k);
+    }
+}
+
 /* Writes the canonical encoding of the piece at *q into out (room for 3 bytes per byte) in one
- * pass, without decoding it into a copy first, and leaves *q after the piece's '&'. The first
- * '=' ends the name. Bytes above 0x7F can only arrive escaped (the wire check saw to that), so
+ * pass, without decoding it into a copy first, and leaves *q after the piece's '&'. `bits` is
+ * the bitmap of the data that starts at `data` (special.h): the runs of unreserved bytes it
+ * shows are copied whole, and only the bytes it flags are looked at. The first '=' ends the
+ * name. Bytes above 0x7F can only arrive escaped (the wire check saw to that), so
  * the UTF-8 check runs where an escape decodes to one: its continuation bytes must be the
  * escapes that follow. A malformed escape or bad UTF-8 flags its half; scanning goes on, so
  * that a malformed escape anywhere in a half is what gets reported, as when decoding first.
  * Returns the bytes written. */
-static size_t transcode(const unsigned char **q, const unsigned char *end, int is_query,
+static size_t transcode(const unsigned char **q, const unsigned char *data,
+                        const unsigned char *end, const uint64_t *bits, int is_query,
                         unsigned char *out, piece *pc) {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = *q, *start = p, *eq = NULL;
     unsigned char *o = out, *name_end = NULL;
     int half = 0;
     int state[2] = {0, 0};
-    for (; p < end; p++) {
-        if (bc_is(*p, QSH_BC_UNRESERVED)) {
-            *o++ = *p;
+    /* m holds the bitmap's bits for the bytes from p on, `avail` of them; it is shifted along
+     * as p moves, and read again from the bitmap only where its word runs out, so that finding
+     * the next flagged byte costs a shift and a count, not a load. */
+    size_t i = (size_t)(p - data);
+    uint64_t m = bits[i / 64] >> (i % 64);
+    size_t avail = 64 - i % 64;
+    for (;;) {
+        if (m == 0) { /* the rest of the word's bytes are a run */
+            copy_run(o, p, avail, end);
+            p += avail;
+            o += avail;
+            m = bits[(size_t)(p - data) / 64];
+            avail = 64;
             continue;
         }
+        /* the run up to the next flagged byte; the bits past the end are set, so a run stops
+         * there at the latest */
+        size_t k = (size_t)__builtin_ctzll(m);
+        copy_run(o, p, k, end);
+        p += k;
+        o += k;
+        if (p == end) {
+            break;
+        }
+        const unsigned char *flagged = p;
         unsigned b = *p;
+        int write = 1; /* whether b is written escaped */
         if (b == '&' || (b == '#' && is_query)) {
             break;
         }
@@ -82,43 +126,55 @@ static size_t transcode(const unsigned char **q, const unsigned char *end, int i
             eq = p;
             name_end = o;
             half = 1;
-            continue;
-        }
-        if (b == '%') {
+            write = 0;
+        } else if (b == '%') {
             int e = escape_at(p, end);
             if (e < 0) {
                 state[half] |= HALF_MALFORMED;
-                continue;
-            }
-            b = (unsigned)e;
-            p += 2;
-            if (b >= 0x80) { /* a UTF-8 sequence: the lead here, the rest escaped after it */
-                unsigned lo, hi, need = utf8_lead(b, &lo, &hi);
-                state[half] |= need == 0 ? HALF_BAD_UTF8 : 0;
-                for (; need > 0; need--, lo = 0x80, hi = 0xBF) {
-                    int c = escape_at(p + 1, end);
-                    if (c < (int)lo || c > (int)hi) {
-                        state[half] |= HALF_BAD_UTF8; /* the next byte is left for the loop */
-                        break;
+                write = 0;
+            } else {
+                b = (unsigned)e;
+                p += 2;
+                if (b >= 0x80) { /* a UTF-8 sequence: the lead here, the rest escaped after it */
+                    unsigned lo, hi, need = utf8_lead(b, &lo, &hi);
+                    state[half] |= need == 0 ? HALF_BAD_UTF8 : 0;
+                    for (; need > 0; need--, lo = 0x80, hi = 0xBF) {
+                        int c = escape_at(p + 1, end);
+                        if (c < (int)lo || c > (int)hi) {
+                            state[half] |= HALF_BAD_UTF8; /* the next byte is left for the loop */
+                            break;
+                        }
+                        o[0] = '%';
+                        o[1] = (unsigned char)hex[b >> 4];
+                        o[2] = (unsigned char)hex[b & 15];
+                        o += 3;
+                        b = (unsigned)c;
+                        p += 3;
                     }
-                    o[0] = '%';
-                    o[1] = (unsigned char)hex[b >> 4];
-                    o[2] = (unsigned char)hex[b & 15];
-                    o += 3;
-                    b = (unsigned)c;
-                    p += 3;
+                } else if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
+                    *o++ = (unsigned char)b;
+                    write = 0;
                 }
-            } else if (bc_is((unsigned char)b, QSH_BC_UNRESERVED)) {
-                *o++ = (unsigned char)b;
-                continue;
             }
         } else if (b == '+') {
             b = ' ';
         }
-        o[0] = '%';
-        o[1] = (unsigned char)hex[b >> 4];
-        o[2] = (unsigned char)hex[b & 15];
-        o += 3;
+        if (write) {
+            o[0] = '%';
+            o[1] = (unsigned char)hex[b >> 4];
+            o[2] = (unsigned char)hex[b & 15];
+            o += 3;
+        }
+        p++;
+        size_t used = k + (size_t)(p - flagged); /* of m's bits: the run and what was read */
+        if (used < avail) {
+            m >>= used;
+            avail -= used;
+        } else {
+            i = (size_t)(p - data);
+            m = bits[i / 64] >> (i % 64);
+            avail = 64 - i % 64;
+        }
     }
     pc->state[0] = state[0];
     pc->state[1] = state[1];
@@ -143,11 +199,15 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data, int is_query) {
     if (ctx->scratch_cap - ctx->scratch_used < params_scratch_bound(cur_len(data))) {
         return QSH_E_NO_MEMORY;
     }
+    if (ctx->bits_cap < special_words(cur_len(data))) {
+        return QSH_E_NO_MEMORY; /* cannot happen: the caller reserved it */
+    }
+    special_bits(data.p, cur_len(data), ctx->bits);
     const unsigned char *q = data.p;
     while (q < data.end) {
         piece pc;
         unsigned char *out = ctx->scratch + ctx->scratch_used;
-        size_t n = transcode(&q, data.end, is_query, out, &pc);
+        size_t n = transcode(&q, data.p, data.end, ctx->bits, is_query, out, &pc);
         if (pc.empty) {
             continue;
         }

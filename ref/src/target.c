@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "mask16.h"
 
 /* Length of "scheme" when t starts with "scheme://", else 0 (RFC 3986 scheme syntax). */
 static size_t scheme_length(qsh_cur t) {
@@ -67,6 +68,7 @@ static qsh_status authority_parse(qsh_cur a, qsh_origin *o, unsigned default_por
 }
 
 qsh_status target_split(qsh_cur t, int query_to_end, qsh_target *out) {
+    const unsigned char *start = t.p;
     int found;
     qsh_target r = {0};
     size_t slen = scheme_length(t);
@@ -94,24 +96,42 @@ qsh_status target_split(qsh_cur t, int query_to_end, qsh_target *out) {
         t = cur_tail(rest, auth_len);
     }
     /* The path ends at the first '?' or '#' (a '?' after '#' belongs to the fragment); the
-     * same pass notes whether it holds a '%' or a '&', which most paths do not. Eight bytes at
-     * a time, a match's position taken from the bits (swar_first); the last few one by one. */
+     * same pass notes whether it holds a '%' or a '&', which most paths do not. Sixteen bytes at
+     * a time (mask16.h); the last few through the 16 bytes that end where the target ends,
+     * overlapping the ones before, or one by one in a target shorter than 16 bytes. */
     const unsigned char *p = t.p;
-    int stopped = 0;
-    while (t.end - p >= 8 && !stopped) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        uint64_t stop = swar_has_byte(w, '?') | swar_has_byte(w, '#');
-        uint64_t pct = swar_has_byte(w, '%'), amp = swar_has_byte(w, '&');
-        size_t n = stop ? swar_first(stop) : 8;
-        r.path_has_pct |= pct != 0 && swar_first(pct) < n;
-        r.path_has_amp |= amp != 0 && swar_first(amp) < n;
+    for (;;) {
+        size_t left = (size_t)(t.end - p);
+        unsigned stop = 0, pct = 0, amp = 0, n = 16;
+        if (left >= 16) {
+            stop = mask16_eq(p, '?') | mask16_eq(p, '#');
+            pct = mask16_eq(p, '%');
+            amp = mask16_eq(p, '&');
+        } else if (t.end - start >= 16) {
+            const unsigned char *q = t.end - 16;
+            unsigned skip = 16 - (unsigned)left;
+            stop = (mask16_eq(q, '?') | mask16_eq(q, '#')) >> skip;
+            pct = mask16_eq(q, '%') >> skip;
+            amp = mask16_eq(q, '&') >> skip;
+            n = (unsigned)left;
+        } else {
+            for (unsigned i = 0; i < left; i++) {
+                stop |= (unsigned)(p[i] == '?' || p[i] == '#') << i;
+                pct |= (unsigned)(p[i] == '%') << i;
+                amp |= (unsigned)(p[i] == '&') << i;
+            }
+            n = (unsigned)left;
+        }
+        if (stop != 0) {
+            n = (unsigned)__builtin_ctz(stop);
+        }
+        unsigned before = (1u << n) - 1; /* the bytes of the path among the 16 */
+        r.path_has_pct |= (pct & before) != 0;
+        r.path_has_amp |= (amp & before) != 0;
         p += n;
-        stopped = stop != 0;
-    }
-    for (; !stopped && p < t.end && *p != '?' && *p != '#'; p++) {
-        r.path_has_pct |= *p == '%';
-        r.path_has_amp |= *p == '&';
+        if (stop != 0 || left <= 16) {
+            break;
+        }
     }
     r.path = cur_make(t.p, (size_t)(p - t.p));
     if (p < t.end && *p == '?') {
