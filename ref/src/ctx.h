@@ -11,8 +11,10 @@
 #include "target.h"
 
 /* One query or body parameter, name and value in their canonical encoding (written as they
- * are). The encoding is one-to-one, so equal encoded names are equal names; names sort by their
- * encoded bytes, values by the text their escapes stand for. */
+ * are), in the scratch as "name=value": the value follows the name and an '=', so that the
+ * canonical query copies the pair at once. The encoding is one-to-one, so equal encoded names
+ * are equal names; names sort by their encoded bytes, values by the text their escapes stand
+ * for. */
 typedef struct qsh_param {
     /* The name's first 8 bytes, big-endian, zero-padded: names compare by this number first
      * (an encoded name holds no zero byte, so the padding sorts a shorter name first, as the

@@ -8,7 +8,9 @@
 #include "wbuf.h"
 
 size_t params_scratch_bound(size_t n) {
-    return 3 * n; /* every name and value in its canonical encoding: at most 3 bytes a byte */
+    /* every name and value in its canonical encoding, at most 3 bytes a byte, and the '=' that
+     * a piece without one is given (its '&' leaves room for it, but the last piece has none) */
+    return 3 * n + 1;
 }
 
 size_t params_count_bound(size_t n) {
@@ -19,7 +21,7 @@ enum { HALF_MALFORMED = 1, HALF_BAD_UTF8 = 2 };
 
 /* One piece of form data ("name=value"), in its canonical encoding. */
 typedef struct piece {
-    size_t name_len, value_len; /* written name then value */
+    size_t name_len, value_len; /* written "name=value", with its '=' even where it had none */
     int state[2];               /* HALF_* flags of the name and of the value */
     int empty;                  /* "&&", or a leading or trailing '&': no parameter */
     int last;                   /* the piece ended at a '#': the data ends there */
@@ -125,6 +127,7 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
         if (b == '=' && eq == NULL) { /* the first '=' splits; later ones are data */
             eq = p;
             name_end = o;
+            *o++ = '=';
             half = 1;
             write = 0;
         } else if (b == '%') {
@@ -178,8 +181,12 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
     }
     pc->state[0] = state[0];
     pc->state[1] = state[1];
-    pc->name_len = (size_t)((eq ? name_end : o) - out);
-    pc->value_len = (size_t)(o - out) - pc->name_len;
+    if (eq == NULL) { /* a name alone: its value is empty */
+        name_end = o;
+        *o++ = '=';
+    }
+    pc->name_len = (size_t)(name_end - out);
+    pc->value_len = (size_t)(o - name_end) - 1;
     pc->empty = p == start;
     pc->last = p < end && *p == '#';
     *q = pc->last ? end : (p < end ? p + 1 : p);
@@ -216,7 +223,7 @@ qsh_status params_collect(qsh_ctx *ctx, qsh_cur data, int is_query) {
             return st != QSH_OK ? st : half_status(pc.state[1]);
         }
         ctx->scratch_used += n;
-        const unsigned char *name = out, *value = out + pc.name_len;
+        const unsigned char *name = out, *value = out + pc.name_len + 1;
         /* Encoding is one-to-one and leaves "jwt" as it is: the encoded name tells. */
         if (pc.name_len == 0 || (pc.name_len == 3 && memcmp(name, "jwt", 3) == 0)) {
             continue; /* Tomcat ignores empty names; the token never signs itself */
@@ -246,16 +253,16 @@ void params_write(qsh_ctx *ctx, qsh_wbuf *w) {
             const qsh_param *p = &ctx->params[i];
             if (i > 0 && p[-1].key == p->key && params_name_cmp(p - 1, p) == 0) {
                 *o++ = ',';
-            } else {
+                wbuf_copy(o, p->value, p->value_len);
+                o += p->value_len;
+            } else { /* "name=value" lies whole in the scratch: one copy */
                 if (i > 0) {
                     *o++ = '&';
                 }
-                wbuf_copy(o, p->name, p->name_len);
-                o += p->name_len;
-                *o++ = '=';
+                size_t n_eq_v = p->name_len + 1 + p->value_len;
+                wbuf_copy(o, p->name, n_eq_v);
+                o += n_eq_v;
             }
-            wbuf_copy(o, p->value, p->value_len);
-            o += p->value_len;
         }
         w->len = (size_t)(o - w->p);
         return;
