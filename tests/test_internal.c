@@ -156,8 +156,9 @@ static size_t content_hash(const qsh_param *p) {
     return h;
 }
 
-/* The merge sort leaves every size from 0 to 300 of pseudo-random parameters in order and keeps
- * every element (a permutation: the multiset of ids is unchanged). */
+/* The sort leaves every size from 0 to 300 of pseudo-random parameters in order and keeps
+ * every element (a permutation: the multiset of ids is unchanged): insertion, merge and radix
+ * sizes alike. */
 static void test_sort(void) {
     static const char *names[] = {"a",
                                   "b",
@@ -329,6 +330,53 @@ static void test_special(void) {
     }
 }
 
+/* Many names built from a few bytes, so that they share prefixes of every length (the radix
+ * sort's runs of equal keys, at 8 and 16 bytes and between) and repeat (values decide): sizes
+ * on both sides of QSH_RADIX_MIN up to 3000, ordered and a permutation. */
+static void test_sort_many(void) {
+    enum { MAX = 3000 };
+    static const char alphabet[] = "ab_9Z";
+    static const char *values[] = {"", "x", "%EF%BD%9E", "%F0%9F%98%80", "10", "9", "%C3%A9"};
+    static unsigned char names[MAX][24];
+    qsh_param *a = malloc(MAX * sizeof *a), *tmp = malloc(MAX * sizeof *tmp);
+    qsh_sortrec *rec = malloc(2 * MAX * sizeof *rec);
+    CHECK(a != NULL && tmp != NULL && rec != NULL);
+    unsigned seed = 777;
+    static const size_t sizes[] = {QSH_RADIX_MIN - 1, QSH_RADIX_MIN, QSH_RADIX_MIN + 1, 500, MAX};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s], sum_before = 0, sum_after = 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t len = 1 + (seed >> 16) % 20;
+            for (size_t j = 0; j < len; j++) {
+                seed = seed * 1103515245u + 12345u;
+                /* mostly 'a': long shared prefixes */
+                names[i][j] = (unsigned char)((seed >> 16) % 4 ? 'a' : alphabet[(seed >> 20) % 5]);
+            }
+            const char *vl = values[(seed >> 8) % 7];
+            a[i].name = names[i];
+            a[i].name_len = len;
+            a[i].value = (const unsigned char *)vl;
+            a[i].value_len = strlen(vl);
+            a[i].key = params_name_key(a[i].name, a[i].name_len);
+            sum_before += content_hash(&a[i]);
+        }
+        params_sort(a, tmp, rec, n);
+        int ordered = 1;
+        for (size_t i = 0; i < n; i++) {
+            sum_after += content_hash(&a[i]);
+            if (i > 0 && !param_le(&a[i - 1], &a[i])) {
+                ordered = 0;
+            }
+        }
+        CHECK(ordered);
+        CHECK(sum_before == sum_after);
+    }
+    free(a);
+    free(tmp);
+    free(rec);
+}
+
 int main(void) {
     test_byte_tables();
     test_mask16();
@@ -338,5 +386,6 @@ int main(void) {
     test_utf16_order();
     test_pct();
     test_sort();
+    test_sort_many();
     return check_finish();
 }

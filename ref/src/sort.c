@@ -97,28 +97,10 @@ static int rec_before(const qsh_param *a, const qsh_sortrec *x, const qsh_sortre
     return param_cmp(&a[x->idx], &a[y->idx]) < 0;
 }
 
-void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
-    if (n <= 16) { /* insertion sort: fewer moves for the few parameters most requests have */
-        for (size_t i = 1; i < n; i++) {
-            qsh_param x = a[i];
-            size_t j = i;
-            while (j > 0 && param_cmp(&x, &a[j - 1]) < 0) {
-                a[j] = a[j - 1];
-                j--;
-            }
-            a[j] = x;
-        }
-        return;
-    }
-    /* Many parameters: a merge sort of 16-byte records (key, index) rather than of the
-     * parameters, runs of 8 sorted by insertion first, and merges without a branch on the
-     * comparison, which random data mispredicts half the time; then one gather. */
-    qsh_sortrec *src = rec, *dst = rec + n;
-    for (size_t i = 0; i < n; i++) {
-        src[i].key = a[i].key;
-        src[i].key2 = a[i].name_len > 8 ? params_name_key(a[i].name + 8, a[i].name_len - 8) : 0;
-        src[i].idx = i;
-    }
+/* Sorts the n records at src by rec_before: runs of 8 by insertion, then merges without a
+ * branch on the comparison, which random data mispredicts half the time. dst[0..n) is work
+ * space; returns whichever of the two holds the result. */
+static qsh_sortrec *merge_recs(const qsh_param *a, qsh_sortrec *src, qsh_sortrec *dst, size_t n) {
     const size_t run = 8;
     for (size_t lo = 0; lo < n; lo += run) {
         size_t hi = lo + run < n ? lo + run : n;
@@ -160,8 +142,96 @@ void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
         src = dst;
         dst = t;
     }
+    return src;
+}
+
+/* The records' keys as one 128-bit number, a byte of it: digit 0 is the last byte of key2. */
+static unsigned rec_digit(const qsh_sortrec *r, unsigned d) {
+    uint64_t w = d < 8 ? r->key2 : r->key;
+    return (unsigned)(w >> (8 * (d % 8))) & 0xFFu;
+}
+
+/* Sorts the n records at src by (key, key2), least significant byte first, each pass a count
+ * and a stable scatter, and only over the bytes in which some keys differ: names share
+ * prefixes ("customfield_", "name_"), and those passes would move nothing. dst[0..n) is work
+ * space; returns whichever of the two holds the result. */
+static qsh_sortrec *radix_recs(qsh_sortrec *src, qsh_sortrec *dst, size_t n) {
+    uint64_t or1 = 0, and1 = ~(uint64_t)0, or2 = 0, and2 = ~(uint64_t)0;
+    for (size_t i = 0; i < n; i++) {
+        or1 |= src[i].key;
+        and1 &= src[i].key;
+        or2 |= src[i].key2;
+        and2 &= src[i].key2;
+    }
+    uint64_t differ1 = or1 ^ and1, differ2 = or2 ^ and2;
+    for (unsigned d = 0; d < 16; d++) {
+        if ((((d < 8 ? differ2 : differ1) >> (8 * (d % 8))) & 0xFFu) == 0) {
+            continue; /* every key has the same byte here */
+        }
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++) {
+            count[rec_digit(&src[i], d)]++;
+        }
+        size_t at = 0;
+        for (unsigned b = 0; b < 256; b++) {
+            size_t c = count[b];
+            count[b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            dst[count[rec_digit(&src[i], d)]++] = src[i];
+        }
+        qsh_sortrec *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
+}
+
+void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
+    if (n <= 16) { /* insertion sort: fewer moves for the few parameters most requests have */
+        for (size_t i = 1; i < n; i++) {
+            qsh_param x = a[i];
+            size_t j = i;
+            while (j > 0 && param_cmp(&x, &a[j - 1]) < 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
+    /* Many parameters: records (key, index) are sorted rather than the parameters, then
+     * gathered once. */
+    qsh_sortrec *src = rec, *dst = rec + n, *sorted;
+    for (size_t i = 0; i < n; i++) {
+        src[i].key = a[i].key;
+        src[i].key2 = a[i].name_len > 8 ? params_name_key(a[i].name + 8, a[i].name_len - 8) : 0;
+        src[i].idx = i;
+    }
+    if (n < QSH_RADIX_MIN) {
+        sorted = merge_recs(a, src, dst, n);
+    } else {
+        /* A merge sort's passes grow with log n; a radix sort's passes do not. Then the runs
+         * of equal keys (repeated names, names that share 16 bytes) by the parameters, with
+         * the merge sort, so that no input makes this quadratic. */
+        sorted = radix_recs(src, dst, n);
+        qsh_sortrec *spare = sorted == src ? dst : src;
+        for (size_t lo = 0, hi; lo < n; lo = hi) {
+            for (hi = lo + 1;
+                 hi < n && sorted[hi].key == sorted[lo].key && sorted[hi].key2 == sorted[lo].key2;
+                 hi++) {
+            }
+            if (hi - lo > 1) {
+                qsh_sortrec *r = merge_recs(a, sorted + lo, spare + lo, hi - lo);
+                if (r != sorted + lo) {
+                    memcpy(sorted + lo, r, (hi - lo) * sizeof *r);
+                }
+            }
+        }
+    }
     for (size_t k = 0; k < n; k++) {
-        tmp[k] = a[src[k].idx];
+        tmp[k] = a[sorted[k].idx];
     }
     memcpy(a, tmp, n * sizeof *a);
 }

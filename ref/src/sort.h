@@ -4,9 +4,11 @@
 
 #include "ctx.h"
 
-/* Sorts a[0..n) with a bottom-up merge sort using tmp[0..n) and rec[0..2n): O(n log n) in the
- * worst case and no allocation (qsort may call malloc, and its worst case depends on the
- * libc). */
+/* Sorts a[0..n) using tmp[0..n) and rec[0..2n): an insertion sort for a few, a bottom-up merge
+ * sort for more, and from QSH_RADIX_MIN a radix sort of the name keys with the merge sort for
+ * the runs of equal keys. O(n log n) in the worst case and no allocation (qsort may call
+ * malloc, and its worst case depends on the libc). */
+enum { QSH_RADIX_MIN = 64 };
 void params_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n);
 
 /* The sort key of an encoded name (see qsh_param). */
