@@ -244,7 +244,7 @@ static void test_swar(void) {
 }
 
 /* The 16-byte masks, vector and table alike, against the byte tables: every byte value in
- * every place, among bytes of each kind. */
+ * every place, among bytes of each kind; and the table masks of fewer bytes. */
 static void test_mask16(void) {
     static const unsigned char fill[] = {'a', '%', '?', 0x7F, 0x80};
     for (unsigned b = 0; b < 256; b++) {
@@ -259,10 +259,14 @@ static void test_mask16(void) {
                     nonwire |= (unsigned)!bc_is(p[i], QSH_BC_WIRE) << i;
                     eq |= (unsigned)(p[i] == b) << i;
                 }
-                CHECK(mask16_special(p) == special && mask16_special_table(p) == special);
-                CHECK(mask16_nonwire(p) == nonwire && mask16_nonwire_table(p) == nonwire);
-                CHECK(mask16_eq(p, (unsigned char)b) == eq &&
-                      mask16_eq_table(p, (unsigned char)b) == eq);
+                CHECK(mask16_special(p) == special && mask16_nonwire(p) == nonwire &&
+                      mask16_eq(p, (unsigned char)b) == eq);
+                for (size_t n = 0; n <= 16; n++) { /* the first n bytes only */
+                    unsigned low = (1u << n) - 1;
+                    CHECK(mask_special_n(p, n) == (special & low));
+                    CHECK(mask_nonwire_n(p, n) == (nonwire & low));
+                    CHECK(mask_eq_n(p, n, (unsigned char)b) == (eq & low));
+                }
             }
         }
     }

@@ -35,10 +35,7 @@ static int all_wire(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     unsigned bad = 0;
     if (n < 16) { /* byte by byte: a padded copy would stall the load that reads it */
-        for (size_t i = 0; i < n; i++) {
-            bad |= !bc_is(p[i], QSH_BC_WIRE);
-        }
-        return bad == 0;
+        return n == 0 || mask_nonwire_n(p, n) == 0;
     }
     for (size_t i = 0; n - i > 16; i += 16) { /* sixteen bytes at a time */
         bad |= mask16_nonwire(p + i);

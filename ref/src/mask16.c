@@ -2,25 +2,25 @@
 
 #include "ascii.h"
 
-unsigned mask16_eq_table(const unsigned char *p, unsigned char c) {
+unsigned mask_eq_n(const unsigned char *p, size_t n, unsigned char c) {
     unsigned m = 0;
-    for (unsigned i = 0; i < 16; i++) {
+    for (size_t i = 0; i < n; i++) {
         m |= (unsigned)(p[i] == c) << i;
     }
     return m;
 }
 
-unsigned mask16_special_table(const unsigned char *p) {
+unsigned mask_special_n(const unsigned char *p, size_t n) {
     unsigned m = 0;
-    for (unsigned i = 0; i < 16; i++) {
+    for (size_t i = 0; i < n; i++) {
         m |= (unsigned)!bc_is(p[i], QSH_BC_UNRESERVED) << i;
     }
     return m;
 }
 
-unsigned mask16_nonwire_table(const unsigned char *p) {
+unsigned mask_nonwire_n(const unsigned char *p, size_t n) {
     unsigned m = 0;
-    for (unsigned i = 0; i < 16; i++) {
+    for (size_t i = 0; i < n; i++) {
         m |= (unsigned)!bc_is(p[i], QSH_BC_WIRE) << i;
     }
     return m;

@@ -1,7 +1,8 @@
 /* Byte classes sixteen bytes at a time: each function returns a mask with bit i set when byte
  * p[i] of the 16 at p has the property. With SSE2 (part of every x86-64 processor) a handful of
  * vector instructions; elsewhere loops over the byte tables that give the same masks. The loops
- * are always compiled, as the *_table functions, and the tests check both against the tables.
+ * are always compiled, as the mask_*_n functions of the first n <= 16 bytes, which also take
+ * the inputs shorter than 16 bytes; the tests check both against the tables.
  *
  * Why: the hot passes over a target (its byte check, the search for the path's end) and the
  * transcoder's runs took a table lookup or a word-at-a-time test and its re-check per byte;
@@ -11,9 +12,9 @@
 
 #include <stddef.h>
 
-unsigned mask16_eq_table(const unsigned char *p, unsigned char c);
-unsigned mask16_special_table(const unsigned char *p); /* not unreserved: A-Z a-z 0-9 - . _ ~ */
-unsigned mask16_nonwire_table(const unsigned char *p); /* outside 0x21..0x7E */
+unsigned mask_eq_n(const unsigned char *p, size_t n, unsigned char c);
+unsigned mask_special_n(const unsigned char *p, size_t n); /* not A-Z a-z 0-9 - . _ ~ */
+unsigned mask_nonwire_n(const unsigned char *p, size_t n); /* outside 0x21..0x7E */
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -48,9 +49,17 @@ static inline unsigned mask16_nonwire(const unsigned char *p) {
     return (unsigned)_mm_movemask_epi8(bad);
 }
 #else
-#define mask16_eq mask16_eq_table
-#define mask16_special mask16_special_table
-#define mask16_nonwire mask16_nonwire_table
+static inline unsigned mask16_eq(const unsigned char *p, unsigned char c) {
+    return mask_eq_n(p, 16, c);
+}
+
+static inline unsigned mask16_special(const unsigned char *p) {
+    return mask_special_n(p, 16);
+}
+
+static inline unsigned mask16_nonwire(const unsigned char *p) {
+    return mask_nonwire_n(p, 16);
+}
 #endif
 
 #endif

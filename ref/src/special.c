@@ -46,10 +46,8 @@ void special_bits(const unsigned char *p, size_t n, uint64_t *bits) {
         t = mask16_special(p + n - 16) >> (16 - rest);
         tp = mask16_eq(p + n - 16, '%') >> (16 - rest);
     } else {
-        for (size_t j = 0; j < rest; j++) {
-            t |= (uint64_t)!bc_is(p[i + j], QSH_BC_UNRESERVED) << j;
-            tp |= (uint64_t)(p[i + j] == '%') << j;
-        }
+        t = mask_special_n(p + i, rest);
+        tp = mask_eq_n(p + i, rest, '%');
     }
     w = pass_escapes(w | t << (i & 63), pct | tp << (i & 63), p, i / 64 * 64, n);
     w |= ~(uint64_t)0 << ((i & 63) + rest); /* at most bit 63: (i & 63) <= 48, rest <= 15 */

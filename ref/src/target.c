@@ -114,12 +114,10 @@ qsh_status target_split(qsh_cur t, int query_to_end, qsh_target *out) {
             pct = mask16_eq(q, '%') >> skip;
             amp = mask16_eq(q, '&') >> skip;
             n = (unsigned)left;
-        } else {
-            for (unsigned i = 0; i < left; i++) {
-                stop |= (unsigned)(p[i] == '?' || p[i] == '#') << i;
-                pct |= (unsigned)(p[i] == '%') << i;
-                amp |= (unsigned)(p[i] == '&') << i;
-            }
+        } else { /* byte by byte: a padded copy would stall the load that reads it */
+            stop = mask_eq_n(p, left, '?') | mask_eq_n(p, left, '#');
+            pct = mask_eq_n(p, left, '%');
+            amp = mask_eq_n(p, left, '&');
             n = (unsigned)left;
         }
         if (stop != 0) {
