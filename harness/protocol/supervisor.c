@@ -37,6 +37,10 @@ typedef enum fail_kind {
     FK_TIME_UP    /* the run's deadline came: not a failure */
 } fail_kind;
 
+/* A failure's reason becomes a case's status: sized alike, so that it is never cut there (the
+ * reasons are made of bounded pieces, well below it). */
+#define QC_WHY_SIZE sizeof(((qc_answer *)0)->status)
+
 typedef struct exec_state {
     char **argv; /* what is exec'd: {"/bin/sh", "-c", command} or a plugin host */
     int shell;   /* argv is a shell that waits for its command: decode 128 + N statuses */
@@ -50,9 +54,9 @@ typedef struct exec_state {
     size_t starts;   /* successful starts: the restarts are one fewer */
     double deadline; /* when the run's time is up (0: never) */
     fail_kind streak_kind;
-    char streak_why[600]; /* the reason of the first of them */
-    int streak;           /* cases failed in a row with streak_kind */
-    char gave_up[1024];   /* non-empty once given up: why every later case fails */
+    char streak_why[QC_WHY_SIZE]; /* the reason of the first of them */
+    int streak;                   /* cases failed in a row with streak_kind */
+    char gave_up[1024];           /* non-empty once given up: why every later case fails */
 } exec_state;
 
 void qc_exec_options_default(qc_exec_options *o) {
@@ -622,7 +626,7 @@ static void take_stray_output(exec_state *s, batch *b) {
     if (!running(s) || poll(&pfd, 1, 0) <= 0) {
         return;
     }
-    char why[600];
+    char why[QC_WHY_SIZE];
     int eof = read_available(s) < 0;
     if (take_lines(s, b, why, sizeof why) != FK_NONE || eof) {
         stop(s, 0);
@@ -653,7 +657,7 @@ static int ensure_running(exec_state *s, batch *b) {
 static void exec_run(void *state, const qc_case *cases, size_t n, qc_answer *answers) {
     exec_state *s = state;
     batch b;
-    char why[600];
+    char why[QC_WHY_SIZE];
     if (batch_init(s, &b, cases, n, answers) != 0) {
         b.head = b.ntodo = 0;
         for (size_t i = 0; i < n; i++) {
