@@ -156,6 +156,33 @@ static size_t content_hash(const qsh_param *p) {
     return h;
 }
 
+/* A parameter of the given name and (encoded) value, with its key, as params_collect makes it. */
+static void set_param(qsh_param *p, const unsigned char *name, size_t name_len, const char *value) {
+    p->name = name;
+    p->name_len = name_len;
+    p->value = (const unsigned char *)value;
+    p->value_len = strlen(value);
+    p->key = params_name_key(name, name_len);
+}
+
+/* Sorts a[0..n) and checks that it is in order and a permutation of what it was. */
+static void check_sort(qsh_param *a, qsh_param *tmp, qsh_sortrec *rec, size_t n) {
+    size_t sum_before = 0, sum_after = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum_before += content_hash(&a[i]);
+    }
+    params_sort(a, tmp, rec, n);
+    int ordered = 1;
+    for (size_t i = 0; i < n; i++) {
+        sum_after += content_hash(&a[i]);
+        if (i > 0 && !param_le(&a[i - 1], &a[i])) {
+            ordered = 0;
+        }
+    }
+    CHECK(ordered);
+    CHECK(sum_before == sum_after);
+}
+
 /* The sort leaves every size from 0 to 300 of pseudo-random parameters in order and keeps
  * every element (a permutation: the multiset of ids is unchanged): insertion, merge and radix
  * sizes alike. */
@@ -183,28 +210,13 @@ static void test_sort(void) {
     qsh_sortrec rec[600];
     unsigned seed = 12345;
     for (size_t n = 0; n <= 300; n += (n < 20 ? 1 : 37)) {
-        size_t sum_before = 0, sum_after = 0;
         for (size_t i = 0; i < n; i++) {
             seed = seed * 1103515245u + 12345u;
             const char *nm = names[(seed >> 16) % 15];
             const char *vl = values[(seed >> 8) % 10];
-            a[i].name = (const unsigned char *)nm;
-            a[i].name_len = strlen(nm);
-            a[i].value = (const unsigned char *)vl;
-            a[i].value_len = strlen(vl);
-            a[i].key = params_name_key(a[i].name, a[i].name_len);
-            sum_before += content_hash(&a[i]);
+            set_param(&a[i], (const unsigned char *)nm, strlen(nm), vl);
         }
-        params_sort(a, tmp, rec, n);
-        int ordered = 1;
-        for (size_t i = 0; i < n; i++) {
-            sum_after += content_hash(&a[i]);
-            if (i > 0 && !param_le(&a[i - 1], &a[i])) {
-                ordered = 0;
-            }
-        }
-        CHECK(ordered);
-        CHECK(sum_before == sum_after);
+        check_sort(a, tmp, rec, n);
     }
 }
 
@@ -348,7 +360,7 @@ static void test_sort_many(void) {
     unsigned seed = 777;
     static const size_t sizes[] = {QSH_RADIX_MIN - 1, QSH_RADIX_MIN, QSH_RADIX_MIN + 1, 500, MAX};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-        size_t n = sizes[s], sum_before = 0, sum_after = 0;
+        size_t n = sizes[s];
         for (size_t i = 0; i < n; i++) {
             seed = seed * 1103515245u + 12345u;
             size_t len = 1 + (seed >> 16) % 20;
@@ -358,23 +370,9 @@ static void test_sort_many(void) {
                 names[i][j] = (unsigned char)((seed >> 16) % 4 ? 'a' : alphabet[(seed >> 20) % 5]);
             }
             const char *vl = values[(seed >> 8) % 7];
-            a[i].name = names[i];
-            a[i].name_len = len;
-            a[i].value = (const unsigned char *)vl;
-            a[i].value_len = strlen(vl);
-            a[i].key = params_name_key(a[i].name, a[i].name_len);
-            sum_before += content_hash(&a[i]);
+            set_param(&a[i], names[i], len, vl);
         }
-        params_sort(a, tmp, rec, n);
-        int ordered = 1;
-        for (size_t i = 0; i < n; i++) {
-            sum_after += content_hash(&a[i]);
-            if (i > 0 && !param_le(&a[i - 1], &a[i])) {
-                ordered = 0;
-            }
-        }
-        CHECK(ordered);
-        CHECK(sum_before == sum_after);
+        check_sort(a, tmp, rec, n);
     }
     free(a);
     free(tmp);

@@ -38,13 +38,16 @@ void qsh_ctx_free(qsh_ctx *ctx) {
     free(ctx);
 }
 
+/* old grown to count elements of size bytes, or NULL (old left as it is) when that fails or
+ * the size would overflow. */
+static void *grown(void *old, size_t count, size_t size) {
+    return count > (size_t)-1 / size ? NULL : realloc(old, count * size);
+}
+
 qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params, size_t data) {
     size_t words = special_words(data);
     if (words > ctx->bits_cap) {
-        if (words > (size_t)-1 / sizeof(uint64_t)) {
-            return QSH_E_NO_MEMORY;
-        }
-        uint64_t *w = realloc(ctx->bits, words * sizeof(uint64_t));
+        uint64_t *w = grown(ctx->bits, words, sizeof *w);
         if (w == NULL) {
             return QSH_E_NO_MEMORY;
         }
@@ -52,7 +55,7 @@ qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params, size_t data) {
         ctx->bits_cap = words;
     }
     if (bytes > ctx->scratch_cap) {
-        unsigned char *p = realloc(ctx->scratch, bytes);
+        unsigned char *p = grown(ctx->scratch, bytes, 1);
         if (p == NULL) {
             return QSH_E_NO_MEMORY;
         }
@@ -60,23 +63,17 @@ qsh_status ctx_reserve(qsh_ctx *ctx, size_t bytes, size_t params, size_t data) {
         ctx->scratch_cap = bytes;
     }
     if (params > ctx->params_cap) {
-        if (params > (size_t)-1 / sizeof(qsh_param)) {
-            return QSH_E_NO_MEMORY;
-        }
-        qsh_param *a = realloc(ctx->params, params * sizeof(qsh_param));
+        qsh_param *a = grown(ctx->params, params, sizeof *a);
         if (a == NULL) {
             return QSH_E_NO_MEMORY;
         }
         ctx->params = a;
-        qsh_param *b = realloc(ctx->params_tmp, params * sizeof(qsh_param));
+        qsh_param *b = grown(ctx->params_tmp, params, sizeof *b);
         if (b == NULL) {
             return QSH_E_NO_MEMORY;
         }
         ctx->params_tmp = b;
-        if (params > (size_t)-1 / (2 * sizeof(qsh_sortrec))) {
-            return QSH_E_NO_MEMORY;
-        }
-        qsh_sortrec *r = realloc(ctx->sortrecs, 2 * params * sizeof(qsh_sortrec));
+        qsh_sortrec *r = grown(ctx->sortrecs, params, 2 * sizeof *r); /* two per parameter */
         if (r == NULL) {
             return QSH_E_NO_MEMORY;
         }
