@@ -78,6 +78,12 @@ static void copy_run(unsigned char *o, const unsigned char *p, size_t k, const u
     }
 }
 
+/* The bitmap's bits for the bytes from index i on, as many as are left in their word (*avail). */
+static inline uint64_t bits_from(const uint64_t *bits, size_t i, size_t *avail) {
+    *avail = 64 - i % 64;
+    return bits[i / 64] >> (i % 64);
+}
+
 /* Writes the canonical encoding of the piece at *q into out (room for 3 bytes per byte) in one
  * pass, without decoding it into a copy first, and leaves *q after the piece's '&'. `bits` is
  * the bitmap of the data that starts at `data` (special.h): the runs of unreserved bytes it
@@ -98,16 +104,14 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
     /* m holds the bitmap's bits for the bytes from p on, `avail` of them; it is shifted along
      * as p moves, and read again from the bitmap only where its word runs out, so that finding
      * the next flagged byte costs a shift and a count, not a load. */
-    size_t i = (size_t)(p - data);
-    uint64_t m = bits[i / 64] >> (i % 64);
-    size_t avail = 64 - i % 64;
+    size_t avail;
+    uint64_t m = bits_from(bits, (size_t)(p - data), &avail);
     for (;;) {
         if (m == 0) { /* the rest of the word's bytes are a run */
             copy_run(o, p, avail, end);
             p += avail;
             o += avail;
-            m = bits[(size_t)(p - data) / 64];
-            avail = 64;
+            m = bits_from(bits, (size_t)(p - data), &avail); /* a whole word */
             continue;
         }
         /* the run up to the next flagged byte; the bits past the end are set, so a run stops
@@ -175,9 +179,7 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
             m >>= used;
             avail -= used;
         } else {
-            i = (size_t)(p - data);
-            m = bits[i / 64] >> (i % 64);
-            avail = 64 - i % 64;
+            m = bits_from(bits, (size_t)(p - data), &avail);
         }
     }
     pc->state[0] = state[0];
