@@ -9,13 +9,18 @@
 #include "http/calls.h"
 #include "http/textbuf.h"
 
+/* "key": with a comma before unless first. */
+static void put_key(textbuf *b, int first, const char *key) {
+    textbuf_puts(b, first ? "\"" : ",\"");
+    textbuf_puts(b, key);
+    textbuf_puts(b, "\":");
+}
+
 /* "key":"value" with a comma before unless first. Bytes that are UTF-8 without NUL go as they
  * are; others with every byte outside printable ASCII written "\xHH", and "<key>Escaped":true
  * after, so that the record says so. */
 static void put_bytes(textbuf *b, int first, const char *key, const char *s, size_t n) {
-    textbuf_puts(b, first ? "\"" : ",\"");
-    textbuf_puts(b, key);
-    textbuf_puts(b, "\":");
+    put_key(b, first, key);
 #ifdef QSHCHECK_MUTANT_HTTP_RECORD_UTF8 /* fuzz/: bytes taken as text unchecked */
     if (memchr(s, '\0', n) == NULL) {
 #else
@@ -46,9 +51,7 @@ static void put_text(textbuf *b, const char *key, const char *s) {
 }
 
 static void put_int(textbuf *b, int first, const char *key, long long v) {
-    textbuf_puts(b, first ? "\"" : ",\"");
-    textbuf_puts(b, key);
-    textbuf_puts(b, "\":");
+    put_key(b, first, key);
     textbuf_puti(b, v);
 }
 
