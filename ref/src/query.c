@@ -78,6 +78,15 @@ static void copy_run(unsigned char *o, const unsigned char *p, size_t k, const u
     }
 }
 
+/* Writes byte b as its escape, "%" and two uppercase hex digits, at o; returns what follows. */
+static inline unsigned char *put_escape(unsigned char *o, unsigned b) {
+    static const char hex[] = "0123456789ABCDEF";
+    o[0] = '%';
+    o[1] = (unsigned char)hex[b >> 4];
+    o[2] = (unsigned char)hex[b & 15];
+    return o + 3;
+}
+
 /* The bitmap's bits for the bytes from index i on, as many as are left in their word (*avail). */
 static inline uint64_t bits_from(const uint64_t *bits, size_t i, size_t *avail) {
     *avail = 64 - i % 64;
@@ -96,7 +105,6 @@ static inline uint64_t bits_from(const uint64_t *bits, size_t i, size_t *avail) 
 static size_t transcode(const unsigned char **q, const unsigned char *data,
                         const unsigned char *end, const uint64_t *bits, int is_query,
                         unsigned char *out, piece *pc) {
-    static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p = *q, *start = p, *eq = NULL;
     unsigned char *o = out, *name_end = NULL;
     int half = 0;
@@ -152,10 +160,7 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
                             state[half] |= HALF_BAD_UTF8; /* the next byte is left for the loop */
                             break;
                         }
-                        o[0] = '%';
-                        o[1] = (unsigned char)hex[b >> 4];
-                        o[2] = (unsigned char)hex[b & 15];
-                        o += 3;
+                        o = put_escape(o, b);
                         b = (unsigned)c;
                         p += 3;
                     }
@@ -168,10 +173,7 @@ static size_t transcode(const unsigned char **q, const unsigned char *data,
             b = ' ';
         }
         if (write) {
-            o[0] = '%';
-            o[1] = (unsigned char)hex[b >> 4];
-            o[2] = (unsigned char)hex[b & 15];
-            o += 3;
+            o = put_escape(o, b);
         }
         p++;
         size_t used = k + (size_t)(p - flagged); /* of m's bits: the run and what was read */
