@@ -148,8 +148,10 @@ def test_run(tmp):
     tq = rep["files"].get("token_qsh", {})
     check(rc == 0 and tq.get("skipped", 0) > 0 and tq.get("passed") == 0 and rep["files"]["qsh_limits"]["skipped"] == 0
           and rep["skipped"] == tq["skipped"], "json tallies by file count skipped cases apart: %s" % rep["files"])
-    check(len(rep["skips"]) == rep["skipped"] and all(s["key"].startswith("token_qsh/") and s["why"] for s in rep["skips"]),
-          "json lists each skipped case with the reason: %s" % rep["skips"][:2])
+    # the implementation's own reason, as the text, JUnit and TAP reports give it
+    why = "the implementation offers no operation for this case's profile"
+    check(len(rep["skips"]) == rep["skipped"] and all(s["key"].startswith("token_qsh/") and s["why"] == why for s in rep["skips"]),
+          "json lists each skipped case with the implementation's reason: %s" % rep["skips"][:2])
 
     # An invalid case whose status is changed: a status mismatch fails the reference.
     with open(os.path.join(VECTORS, "qsh_invalid.json"), encoding="utf-8") as f:

@@ -513,8 +513,8 @@ void qc_report_case(qc_report *r, const char *file, const char *key, const qc_ca
     }
     if (r->format == QC_FORMAT_JSON && v->kind == QC_SKIP) {
         json_array_append_new(json_object_get(r->doc, "skips"),
-                              json_pack("{s:o, s:s}", "key", json_text(key, strlen(key)), "why",
-                                        v->why ? v->why : "skipped"));
+                              json_pack("{s:o, s:o}", "key", json_text(key, strlen(key)), "why",
+                                        json_text(a->status, strlen(a->status))));
     }
     switch (r->format) {
     case QC_FORMAT_JUNIT:
