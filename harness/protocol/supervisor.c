@@ -56,7 +56,7 @@ typedef struct exec_state {
     fail_kind streak_kind;
     char streak_why[QC_WHY_SIZE]; /* the reason of the first of them */
     int streak;                   /* cases failed in a row with streak_kind */
-    char gave_up[1024];           /* non-empty once given up: why every later case fails */
+    char gave_up[QC_WHY_SIZE];    /* non-empty once given up: why every later case fails */
 } exec_state;
 
 void qc_exec_options_default(qc_exec_options *o) {
