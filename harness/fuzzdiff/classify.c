@@ -47,7 +47,9 @@ static void broken_label(const char *status, char *label, size_t cap) {
     }
     if (strncmp(status, "the implementation exited", 25) == 0 ||
         strncmp(status, "the implementation was killed", 29) == 0) {
-        snprintf(label, cap, "broken: %s", status);
+        /* "exited with status N" or "was killed by signal N (NAME)": short, and a label of a
+         * kind, not the whole status (which the case itself keeps), past 200 bytes */
+        snprintf(label, cap, "broken: %.200s", status);
         return;
     }
     snprintf(label, cap, "broken: it broke the protocol (a malformed answer, a wrong id, ...)");
