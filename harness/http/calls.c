@@ -176,6 +176,14 @@ static void put_theirs(textbuf *b, json_t *o) {
     }
     const char *s = json_string_value(t);
     size_t n = json_string_length(t);
+    if (json_is_true(json_object_get(o, "appCanonicalRequestEscaped"))) {
+        /* written with \xHH for its bytes that are not UTF-8: firstDifference counts the raw
+         * bytes, so it points elsewhere in this text */
+        put_html(b, s, n);
+        textbuf_puts(b, " <span class=\"none\">(not UTF-8, escaped: the first difference is "
+                        "not marked)</span>");
+        return;
+    }
     size_t off = json_is_integer(at) ? (size_t)json_integer_value(at) : n;
     off = off > n ? n : off;
     size_t mark = off < n ? qc_utf8_char(s + off, n - off) : 0;
