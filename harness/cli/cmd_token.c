@@ -196,6 +196,15 @@ static int print_verdict(qsh_status st) {
     return QC_EXIT_FAIL;
 }
 
+/* --header's value: an "Authorization:" (either case of its first letter) and one blank after
+ * it dropped, as pasted from a request. */
+static const char *header_value(const char *h) {
+    if (strncmp(h, "Authorization:", 14) == 0 || strncmp(h, "authorization:", 14) == 0) {
+        h += 14 + (h[14] == ' ');
+    }
+    return h;
+}
+
 static int token_verify(const opts *o, qsh_ctx *ctx) {
     if ((o->secret == NULL) == (o->public_key == NULL) || o->npos != 2) {
         return cli_usage_error(usage, "token verify needs one of --secret and --public-key, METHOD "
@@ -211,15 +220,8 @@ static int token_verify(const opts *o, qsh_ctx *ctx) {
         return QC_EXIT_USAGE;
     }
     if (o->header != NULL) {
-        const char *h = o->header;
-        if (strncmp(h, "Authorization:", 14) == 0 || strncmp(h, "authorization:", 14) == 0) {
-            h += 14;
-            if (*h == ' ') {
-                h++;
-            }
-        }
-        p.authorization = h;
-        p.authorization_len = strlen(h);
+        p.authorization = header_value(o->header);
+        p.authorization_len = strlen(p.authorization);
     }
     p.now = o->now;
     p.leeway = o->leeway;
@@ -324,12 +326,8 @@ static int fit_verify(const opts *o, qsh_ctx *ctx) {
         return QC_EXIT_USAGE;
     }
     if (o->header != NULL) {
-        const char *h = o->header;
-        if (strncmp(h, "Authorization:", 14) == 0 || strncmp(h, "authorization:", 14) == 0) {
-            h += 14 + (h[14] == ' ');
-        }
-        p.authorization = h;
-        p.authorization_len = strlen(h);
+        p.authorization = header_value(o->header);
+        p.authorization_len = strlen(p.authorization);
     }
     p.now = o->now;
     p.leeway = o->leeway;
