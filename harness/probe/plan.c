@@ -31,15 +31,6 @@ const char *qc_route_kind_name(qc_route_kind k) {
     return names[k];
 }
 
-static char *dup_n(const char *s, size_t n) {
-    char *d = malloc(n + 1);
-    if (d != NULL) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
 /* Frees what one planned request holds. */
 static void req_free(qc_probe_req *q) {
     free(q->label);
@@ -65,7 +56,7 @@ static char *concat3(const char *a, const char *b, const char *c) {
 static int split_url(const char *url, char **origin, char **target, char *err, size_t errcap) {
     size_t skip = strncmp(url, "http://", 7) == 0 ? 7 : strncmp(url, "https://", 8) == 0 ? 8 : 0;
     size_t n = strlen(url);
-    if (skip == 0 || !qc_probe_on_the_wire(url, n) || strchr(url, '#') != NULL) {
+    if (skip == 0 || !qc_probe_on_the_wire(url, n)) {
         snprintf(err, errcap,
                  "a route URL must be http:// or https://, printable ASCII, "
                  "without a fragment");
@@ -372,7 +363,7 @@ int qc_probe_plan_route(qc_probe_plan *plan, const qc_probe_config *cfg, size_t 
     const char *base;
     size_t base_len;
     app_base(&r, &base, &base_len);
-    if ((r.aud = dup_n(base, base_len)) == NULL) {
+    if ((r.aud = qc_probe_dup(base, base_len)) == NULL) {
         snprintf(err, errcap, "out of memory");
         goto done;
     }

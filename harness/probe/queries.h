@@ -17,7 +17,11 @@ enum {
 size_t qc_probe_corpus_queries(const char *dir, char *out[QC_PROBE_MAX_QUERIES], char *err,
                                size_t errcap);
 
-/* 1 when s[0..n) is visible ASCII only, what a request line carries as it is; else 0. */
+/* 1 when s[0..n) is visible ASCII without '#', what a request line carries as it is (a '#'
+ * would begin a fragment, which is never sent); else 0. */
 int qc_probe_on_the_wire(const char *s, size_t n);
+
+/* A NUL-terminated copy of s[0..n) (malloc'd), or NULL when out of memory. */
+char *qc_probe_dup(const char *s, size_t n);
 
 #endif
