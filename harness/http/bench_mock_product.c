@@ -189,7 +189,8 @@ static void on_readable(client *cl, conn *k) {
 }
 
 /* Runs every connection's share from one thread (an epoll loop: the client shares the cores
- * with the server, so it must cost little); a connection silent for 30 s fails the rest. */
+ * with the server, so it must cost little); 30 s in which no connection hears anything fail
+ * every request still unanswered. */
 static void run_clients(client *cl, conn *ks, size_t conns, size_t total) {
     size_t per = total / conns;
     for (size_t c = 0; c < conns; c++) {
@@ -218,7 +219,7 @@ static void run_clients(client *cl, conn *ks, size_t conns, size_t total) {
             }
         }
     }
-    cl->failed += total - cl->done; /* no answer within 30 s */
+    cl->failed += total - cl->done; /* 30 s without any answer */
     for (size_t c = 0; c < conns; c++) {
         if (ks[c].fd >= 0) {
             disconnect(&ks[c]);
