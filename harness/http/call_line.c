@@ -83,7 +83,7 @@ char *qc_call_json_line(unsigned long long id, int64_t now, const qc_http_call *
     put_request(&b, c);
     put_int(&b, 0, "status", v->http_status);
     put_text(&b, "verdict", v->http_status == 200 ? "accepted" : "rejected");
-    put_text(&b, "reason", v->code ? v->code : "NO_MEMORY");
+    put_text(&b, "reason", v->code);
     if (v->message != NULL) {
         put_text(&b, "message", v->message);
     }

@@ -195,7 +195,7 @@ static enum MHD_Result serve_call(server *s, struct MHD_Connection *c, const cha
             body[n] = '\n';
             body[n + 1] = '\0';
         }
-        const char *h[] = {"X-Qshcheck-Reason",    v.code ? v.code : "NO_MEMORY",
+        const char *h[] = {"X-Qshcheck-Reason",    v.code,
                            "X-Qshcheck-Diagnosis", v.diagnosis ? v.diagnosis : "",
                            "WWW-Authenticate",     "JWT"};
         rc = body ? respond(c, (unsigned)v.http_status, body, n + 1, "text/plain; charset=utf-8", h,

@@ -50,7 +50,7 @@ typedef struct qc_http_verdict {
     int http_status; /* 200, 401, 404 or 500 */
     qc_http_reason reason;
     qsh_status status; /* the verifier's, when reason is QC_HTTP_VERIFIED */
-    const char *code;  /* "OK", a reason code of libqsh, "TOKEN_IN_QUERY", ... */
+    const char *code;  /* "OK", a reason code of libqsh, "TOKEN_IN_QUERY", ...: never NULL */
     char *message;     /* the body text of a rejection, as products word it; NULL on 200 */
     char *diagnosis;   /* one line of printable ASCII, for a response header; NULL on 200 */
     char expected[QSH_HEX_SIZE]; /* the qsh of the request ("" when it cannot be computed) */
