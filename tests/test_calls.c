@@ -10,9 +10,10 @@
 #include "http/calls.h"
 
 static char *line(const char *s) {
-    char *p = malloc(strlen(s) + 1);
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
     CHECK(p != NULL);
-    strcpy(p, s);
+    memcpy(p, s, n);
     return p;
 }
 
